@@ -1,0 +1,21 @@
+// Original file: proto/ringkv/v1/ringkv.proto
+
+import type { RequestOptions as _ringkv_v1_RequestOptions, RequestOptions__Output as _ringkv_v1_RequestOptions__Output } from '../../ringkv/v1/RequestOptions.js';
+
+export interface CoordinatePut {
+  'key'?: (Buffer | Uint8Array | string);
+  'value'?: (Buffer | Uint8Array | string);
+  'context'?: (string);
+  'delete'?: (boolean);
+  'options'?: (_ringkv_v1_RequestOptions | null);
+  'hops'?: (number);
+}
+
+export interface CoordinatePut__Output {
+  'key': (Buffer);
+  'value': (Buffer);
+  'context': (string);
+  'delete': (boolean);
+  'options': (_ringkv_v1_RequestOptions__Output | null);
+  'hops': (number);
+}

@@ -1,0 +1,13 @@
+// Original file: proto/ringkv/v1/ringkv.proto
+
+import type { RequestOptions as _ringkv_v1_RequestOptions, RequestOptions__Output as _ringkv_v1_RequestOptions__Output } from '../../ringkv/v1/RequestOptions.js';
+
+export interface GetRequest {
+  'key'?: (Buffer | Uint8Array | string);
+  'options'?: (_ringkv_v1_RequestOptions | null);
+}
+
+export interface GetRequest__Output {
+  'key': (Buffer);
+  'options': (_ringkv_v1_RequestOptions__Output | null);
+}

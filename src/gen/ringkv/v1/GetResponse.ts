@@ -1,0 +1,17 @@
+// Original file: proto/ringkv/v1/ringkv.proto
+
+import type { Receipt as _ringkv_v1_Receipt, Receipt__Output as _ringkv_v1_Receipt__Output } from '../../ringkv/v1/Receipt.js';
+
+export interface GetResponse {
+  'found'?: (boolean);
+  'values'?: (Buffer | Uint8Array | string)[];
+  'context'?: (string);
+  'receipt'?: (_ringkv_v1_Receipt | null);
+}
+
+export interface GetResponse__Output {
+  'found': (boolean);
+  'values': (Buffer)[];
+  'context': (string);
+  'receipt': (_ringkv_v1_Receipt__Output | null);
+}

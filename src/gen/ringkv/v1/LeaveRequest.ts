@@ -1,0 +1,12 @@
+// Original file: proto/ringkv/v1/ringkv.proto
+
+
+export interface LeaveRequest {
+  'nodeId'?: (string);
+  'dryRun'?: (boolean);
+}
+
+export interface LeaveRequest__Output {
+  'nodeId': (string);
+  'dryRun': (boolean);
+}

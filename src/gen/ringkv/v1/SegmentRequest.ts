@@ -1,0 +1,12 @@
+// Original file: proto/ringkv/v1/ringkv.proto
+
+
+export interface SegmentRequest {
+  'partition'?: (number);
+  'segments'?: (number)[];
+}
+
+export interface SegmentRequest__Output {
+  'partition': (number);
+  'segments': (number)[];
+}

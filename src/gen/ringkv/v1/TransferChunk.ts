@@ -1,0 +1,13 @@
+// Original file: proto/ringkv/v1/ringkv.proto
+
+import type { KeyVersion as _ringkv_v1_KeyVersion, KeyVersion__Output as _ringkv_v1_KeyVersion__Output } from '../../ringkv/v1/KeyVersion.js';
+
+export interface TransferChunk {
+  'entries'?: (_ringkv_v1_KeyVersion)[];
+  'done'?: (boolean);
+}
+
+export interface TransferChunk__Output {
+  'entries': (_ringkv_v1_KeyVersion__Output)[];
+  'done': (boolean);
+}

@@ -1,0 +1,175 @@
+/**
+ * The local replica: this node's copy of the keys it stores, as DVV sets. Every change is a
+ * read-modify-write under a per-key lock, and reaches storage as one atomic batch.
+ */
+import { TooLargeError } from '../common/errors.js';
+import { decodeDvvSet, encodeDvvSet } from '../versioning/dvv-codec.js';
+import {
+  type Actor,
+  type DvvSet,
+  EMPTY_DVV_SET,
+  equalDvv,
+  isDeleted,
+  siblingCount,
+  sync,
+  update,
+  type VersionVector,
+} from '../versioning/dvv-set.js';
+import type { Storage } from './env.js';
+import { KeyLock } from './key-lock.js';
+
+/** Storage key: the partition (2 bytes, big-endian) then the key, so a partition is one range. */
+export function storageKey(partition: number, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(key.length + 2);
+  out[0] = partition >>> 8;
+  out[1] = partition & 0xff;
+  out.set(key, 2);
+  return out;
+}
+
+/** The first storage key of a partition (partition q is the end of the last one). */
+export function partitionStart(partition: number): Uint8Array {
+  return storageKey(partition, new Uint8Array(0));
+}
+
+/** The smallest key after `k`: where a key-ordered scan resumes. */
+export function keyAfter(k: Uint8Array): Uint8Array {
+  const out = new Uint8Array(k.length + 1);
+  out.set(k, 0);
+  return out;
+}
+
+/** A state change that is computed and visible, and becomes durable when `durable` resolves. */
+export interface ReplicaWrite {
+  readonly state: DvvSet;
+  readonly encoded: Uint8Array;
+  readonly durable: Promise<void>;
+}
+
+/** Told of every change to a stored version (anti-entropy keeps its trees current with it). */
+export type ReplicaListener = (
+  skey: Uint8Array,
+  before: Uint8Array | undefined,
+  after: Uint8Array | null,
+  /** The new version holds tombstones only. */
+  deleted: boolean,
+) => void;
+
+export class Replica {
+  private readonly lock = new KeyLock();
+  /** States written but not yet durable; reads see them first. */
+  private readonly pending = new Map<string, Uint8Array>();
+  private listener: ReplicaListener = () => {};
+
+  constructor(private readonly storage: Storage) {}
+
+  /** Registers the one listener told of every change (replacing any earlier one). */
+  onChange(listener: ReplicaListener): void {
+    this.listener = listener;
+  }
+
+  /** The local state of a key (the empty set when absent). */
+  async read(skey: Uint8Array): Promise<DvvSet> {
+    const bytes = await this.readEncoded(skey);
+    return bytes === undefined ? EMPTY_DVV_SET : decodeDvvSet(bytes);
+  }
+
+  /** A client write coordinated here: a new dot for `actor` superseding what `context` saw. */
+  async update(
+    skey: Uint8Array,
+    context: VersionVector,
+    value: Uint8Array | null,
+    actor: Actor,
+    siblingsMax: number,
+  ): Promise<ReplicaWrite> {
+    return this.lock.with(lockKey(skey), async () => {
+      const before = await this.readEncoded(skey);
+      const local = before === undefined ? EMPTY_DVV_SET : decodeDvvSet(before);
+      const next = update(local, context, value, actor);
+      if (siblingCount(next) > siblingsMax) {
+        throw new TooLargeError(
+          'siblings',
+          `the write would leave ${siblingCount(next)} siblings; the limit is ${siblingsMax}: ` +
+            'read the key and write with its context to resolve them',
+          siblingsMax,
+        );
+      }
+      return this.write(skey, next, before);
+    });
+  }
+
+  /** Merges a version from another replica; resolves once the merge is durable. */
+  async merge(skey: Uint8Array, incoming: DvvSet): Promise<DvvSet> {
+    const result = await this.lock.with(lockKey(skey), async () => {
+      const before = await this.readEncoded(skey);
+      const local = before === undefined ? EMPTY_DVV_SET : decodeDvvSet(before);
+      const merged = sync(local, incoming);
+      if (equalDvv(merged, local)) return { state: local, durable: Promise.resolve() };
+      return this.write(skey, merged, before);
+    });
+    await result.durable;
+    return result.state;
+  }
+
+  /** Versions of a partition's keys written but not yet durable (storage does not show them yet). */
+  pendingIn(partition: number): [Uint8Array, Uint8Array][] {
+    const out: [Uint8Array, Uint8Array][] = [];
+    for (const [k, encoded] of this.pending) {
+      if (((k.charCodeAt(0) << 8) | k.charCodeAt(1)) === partition) out.push([fromLockKey(k), encoded]);
+    }
+    return out;
+  }
+
+  private async readEncoded(skey: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.pending.get(lockKey(skey)) ?? (await this.storage.getData(skey));
+  }
+
+  /**
+   * Removes a key's version if it is still exactly `expected` (a tombstone every primary holds);
+   * resolves whether it was removed.
+   */
+  async remove(skey: Uint8Array, expected: Uint8Array): Promise<boolean> {
+    return this.lock.with(lockKey(skey), async () => {
+      const before = await this.readEncoded(skey);
+      if (before === undefined || !sameBytes(before, expected)) return false;
+      // Listener first, as for writes: whoever watches changes sees them no later than storage does.
+      this.listener(skey, before, null, false);
+      await this.storage.writeData([{ key: skey, value: null, created: false }]);
+      return true;
+    });
+  }
+
+  /** Deletes a key outright, whatever its version (a partition this node no longer replicates). */
+  async drop(skey: Uint8Array): Promise<void> {
+    await this.lock.with(lockKey(skey), async () => {
+      const before = await this.readEncoded(skey);
+      if (before === undefined) return;
+      this.listener(skey, before, null, false);
+      await this.storage.writeData([{ key: skey, value: null, created: false }]);
+    });
+  }
+
+  private write(skey: Uint8Array, state: DvvSet, before: Uint8Array | undefined): ReplicaWrite {
+    const encoded = encodeDvvSet(state);
+    const k = lockKey(skey);
+    this.pending.set(k, encoded);
+    this.listener(skey, before, encoded, isDeleted(state));
+    const created = before === undefined;
+    const durable = this.storage.writeData([{ key: skey, value: encoded, created }]).finally(() => {
+      if (this.pending.get(k) === encoded) this.pending.delete(k);
+    });
+    return { state, encoded, durable };
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function lockKey(skey: Uint8Array): string {
+  return Buffer.from(skey.buffer, skey.byteOffset, skey.byteLength).toString('latin1');
+}
+
+function fromLockKey(k: string): Uint8Array {
+  return new Uint8Array(Buffer.from(k, 'latin1'));
+}

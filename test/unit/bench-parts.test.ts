@@ -1,0 +1,143 @@
+/** The benchmark's pure parts: the histogram's precision, the key distributions, /proc parsing, flag parsing. */
+import { describe, expect, it } from 'vitest';
+import { bucketOf, Histogram, highestInBucket } from '../../src/bench/histogram.js';
+import { fnv32, recordKey, uniformChooser, zipfianChooser, zipfianRanks } from '../../src/bench/key-chooser.js';
+import { cpuSecondsFromStat, rssMbFromStatus } from '../../src/bench/proc-stats.js';
+import { errorCode, workloadByName } from '../../src/bench/workload.js';
+import { benchSpecFromFlags } from '../../src/cli/command-bench.js';
+import { parseDurationMs } from '../../src/cli/parse-flags.js';
+import { RingError } from '../../src/common/errors.js';
+
+/** A deterministic generator in [0, 1) (mulberry32). */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('Histogram', () => {
+  it('puts every value in a bucket whose upper bound is within 1/128 above it', () => {
+    for (const v of [0, 1, 255, 256, 257, 1000, 12_345, 999_999, 2 ** 31 + 5]) {
+      const high = highestInBucket(bucketOf(v));
+      expect(high).toBeGreaterThanOrEqual(v);
+      expect(high - v).toBeLessThanOrEqual(Math.max(0, v / 128));
+    }
+    // Buckets are ordered like values.
+    let last = -1;
+    for (let v = 0; v < 100_000; v += 37) {
+      expect(bucketOf(v)).toBeGreaterThanOrEqual(last);
+      last = bucketOf(v);
+    }
+  });
+
+  it('reports percentiles within 1% of the exact ones', () => {
+    const h = new Histogram();
+    const values: number[] = [];
+    const random = seeded(7);
+    for (let i = 0; i < 50_000; i++) {
+      const v = Math.floor(100 + random() ** 3 * 200_000);
+      values.push(v);
+      h.record(v);
+    }
+    values.sort((a, b) => a - b);
+    for (const p of [50, 95, 99, 99.9]) {
+      const exact = values[Math.ceil((p / 100) * values.length) - 1]!;
+      expect(Math.abs(h.percentile(p) - exact) / exact).toBeLessThan(0.01);
+    }
+    expect(h.count).toBe(50_000);
+    expect(h.max).toBe(values.at(-1));
+    expect(h.percentile(100)).toBe(values.at(-1));
+  });
+
+  it('adds histograms and reports zeros when empty', () => {
+    const a = new Histogram();
+    const b = new Histogram();
+    expect(a.percentile(99)).toBe(0);
+    a.record(10);
+    b.record(1000);
+    a.add(b);
+    expect(a.count).toBe(2);
+    expect(a.percentile(50)).toBe(10);
+    expect(a.percentile(100)).toBe(1000);
+  });
+});
+
+describe('key choice', () => {
+  it('uniform spreads over every record', () => {
+    const choose = uniformChooser(100, seeded(1));
+    const counts = new Array(100).fill(0);
+    for (let i = 0; i < 100_000; i++) counts[choose()]++;
+    expect(Math.min(...counts)).toBeGreaterThan(800);
+    expect(Math.max(...counts)).toBeLessThan(1200);
+  });
+
+  it('zipfian makes rank 0 the most popular and stays in range', () => {
+    const rank = zipfianRanks(1000, seeded(2));
+    const counts = new Array(1000).fill(0);
+    for (let i = 0; i < 100_000; i++) counts[rank()]++;
+    expect(counts[0]).toBeGreaterThan(counts[1]);
+    expect(counts[1]).toBeGreaterThan(counts[10]);
+    // With theta 0.99 the top 1% of records draw far more than 1% of the operations.
+    const top = counts.slice(0, 10).reduce((a, b) => a + b, 0);
+    expect(top / 100_000).toBeGreaterThan(0.2);
+    const scrambled = zipfianChooser(1000, seeded(3));
+    for (let i = 0; i < 10_000; i++) {
+      const k = scrambled();
+      expect(k).toBeGreaterThanOrEqual(0);
+      expect(k).toBeLessThan(1000);
+    }
+  });
+
+  it('names records like YCSB and hashes ranks deterministically', () => {
+    expect(recordKey(42)).toBe('user0000000042');
+    expect(fnv32(1)).toBe(fnv32(1));
+    expect(fnv32(1)).not.toBe(fnv32(2));
+  });
+});
+
+describe('/proc parsing', () => {
+  it('reads utime + stime past a command name with spaces and parentheses', () => {
+    const stat = '4242 (node (x) y) S 1 2 3 4 5 6 7 8 9 10 150 50 0 0 20 0 11 0 100 2000 300';
+    expect(cpuSecondsFromStat(stat)).toBe(2);
+  });
+
+  it('reads VmRSS in MiB', () => {
+    expect(rssMbFromStatus('Name:\tnode\nVmRSS:\t  102400 kB\n')).toBe(100);
+    expect(rssMbFromStatus('Name:\tnode\n')).toBeNull();
+  });
+});
+
+describe('bench flags and workloads', () => {
+  it('parses durations', () => {
+    expect(parseDurationMs('--duration', '15')).toBe(15_000);
+    expect(parseDurationMs('--duration', '500ms')).toBe(500);
+    expect(parseDurationMs('--duration', '2m')).toBe(120_000);
+    expect(() => parseDurationMs('--duration', 'soon')).toThrow(/--duration/);
+  });
+
+  it('defaults to the load phase, A, B and C, zipfian keys, 64 in flight, 10 s each', () => {
+    const spec = benchSpecFromFlags({});
+    expect(spec.workloads.map((w) => w.name)).toEqual(['A', 'B', 'C']);
+    expect(spec).toMatchObject({ load: true, distribution: 'zipfian', concurrency: 64, durationMs: 10_000 });
+  });
+
+  it('runs until the operation count when only --operations is given, and rejects unknown workloads', () => {
+    const spec = benchSpecFromFlags({ operations: '5000', workloads: 'c,u', load: false });
+    expect(spec.durationMs).toBe(Number.POSITIVE_INFINITY);
+    expect(spec.operations).toBe(5000);
+    expect(spec.workloads.map((w) => w.name)).toEqual(['C', 'U']);
+    expect(() => benchSpecFromFlags({ workloads: 'Z' })).toThrow(/unknown workload "Z"/);
+    expect(() => benchSpecFromFlags({ distribution: 'pareto' })).toThrow(/--distribution/);
+  });
+
+  it('counts errors by their stable code', () => {
+    expect(errorCode(new RingError('TIMEOUT', 'late'))).toBe('TIMEOUT');
+    expect(errorCode({ code: 14 })).toBe('code 14');
+    expect(errorCode(new TypeError('x'))).toBe('TypeError');
+    expect(workloadByName('b')?.readShare).toBe(0.95);
+  });
+});

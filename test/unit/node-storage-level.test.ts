@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LevelStorage } from '../../src/node/io/storage-level.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ringkv-storage-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+describe('LevelStorage', () => {
+  it('stores data and metadata, and keeps them across a reopen', async () => {
+    const dir = tempDir();
+    const a = await LevelStorage.open(dir, 'batch');
+    await a.writeData([{ key: bytes('k1'), value: bytes('v1'), created: true }]);
+    await a.putMeta('incarnation', bytes('abcd'));
+    await a.close();
+    const b = await LevelStorage.open(dir, 'batch');
+    expect(new TextDecoder().decode(await b.getData(bytes('k1')))).toBe('v1');
+    expect(new TextDecoder().decode(await b.getMeta('incarnation'))).toBe('abcd');
+    expect(await b.getData(bytes('missing'))).toBeUndefined();
+    expect(b.countData()).toBe(1);
+    await b.close();
+  });
+
+  it('keeps data and metadata in separate keyspaces', async () => {
+    const s = await LevelStorage.open(tempDir(), 'none');
+    await s.putMeta('x', bytes('meta'));
+    expect(await s.getData(bytes('x'))).toBeUndefined();
+    await s.close();
+  });
+
+  it('group-commits concurrent writes and counts keys exactly', async () => {
+    const s = await LevelStorage.open(tempDir(), 'batch');
+    const writes = Array.from({ length: 500 }, (_, i) =>
+      s.writeData([{ key: bytes(`k${i}`), value: bytes(`v${i}`), created: true }]),
+    );
+    await Promise.all(writes);
+    expect(s.countData()).toBe(500);
+    // Overwrites do not change the count; deletes lower it.
+    await s.writeData([{ key: bytes('k1'), value: bytes('again'), created: false }]);
+    await s.writeData([{ key: bytes('k2'), value: null, created: false }]);
+    expect(s.countData()).toBe(499);
+    expect(await s.getData(bytes('k2'))).toBeUndefined();
+    await s.close();
+  });
+
+  it('in always mode, still completes every write', async () => {
+    const s = await LevelStorage.open(tempDir(), 'always');
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => s.writeData([{ key: bytes(`a${i}`), value: bytes('v'), created: true }])),
+    );
+    expect(s.countData()).toBe(20);
+    await s.close();
+  });
+
+  it('scans data by range, in key order', async () => {
+    const s = await LevelStorage.open(tempDir(), 'none');
+    await s.writeData(['b1', 'a2', 'b3', 'c1', 'b2'].map((k) => ({ key: bytes(k), value: bytes(k), created: true })));
+    const page = await s.scanData(bytes('b'), bytes('c'), 10);
+    expect(page.map((e) => new TextDecoder().decode(e.key))).toEqual(['b1', 'b2', 'b3']);
+    expect((await s.scanData(bytes('b'), bytes('c'), 2)).length).toBe(2);
+    await s.close();
+  });
+
+  it('keeps hints per target, durable, scannable in pages', async () => {
+    const dir = tempDir();
+    const s = await LevelStorage.open(dir, 'none');
+    await s.writeHint('n3', bytes('k1'), bytes('h1'));
+    await s.writeHint('n3', bytes('k2'), bytes('h2'));
+    await s.writeHint('n30', bytes('k1'), bytes('other'));
+    await s.writeHint('n4', bytes('k9'), bytes('h9'));
+    const n3 = await s.scanHints('n3', null, 10);
+    expect(n3.map((h) => [h.target, new TextDecoder().decode(h.key)])).toEqual([
+      ['n3', 'k1'],
+      ['n3', 'k2'],
+    ]);
+    const first = await s.scanHints(null, null, 2);
+    const rest = await s.scanHints(null, first[1]!, 10);
+    expect([...first, ...rest]).toHaveLength(4);
+    await s.writeHint('n3', bytes('k1'), null);
+    await s.close();
+    const again = await LevelStorage.open(dir, 'none');
+    expect(await again.getHint('n3', bytes('k1'))).toBeUndefined();
+    expect(new TextDecoder().decode(await again.getHint('n3', bytes('k2')))).toBe('h2');
+    expect(await again.getData(bytes('k2'))).toBeUndefined();
+    await again.close();
+  });
+});
