@@ -112,6 +112,13 @@ describe('membership, failure detection and hinted handoff with real processes',
       // Start from no pending hints, so the count below is this phase's alone.
       await waitFor('earlier hints drain', 30_000, async () => pendingFor(await client.status(), VICTIM) === 0);
       await cluster.kill(VICTIM);
+      // Every coordinator must know it is down before the count below: a write coordinated in the
+      // moments before detection reaches W on the live primaries and replies before its attempt
+      // at the victim fails, so its receipt cannot show the hint its slot stores afterwards.
+      await waitFor('every live member sees the killed node as down', 15_000, async () => {
+        const live = (await client.status()).members.filter((m) => m.id !== VICTIM);
+        return live.every((m) => m.peers.find((p) => p.nodeId === VICTIM)?.state === 'down');
+      });
     });
 
     it('2,000 quorum writes all succeed, their receipts show hints for it, and the hints add up', async () => {
