@@ -55,6 +55,9 @@ interface Checkpoint {
     readonly after: string | null;
     readonly keys: number;
     readonly bytes: number;
+    /** The partition's size as its source reported it; absent in checkpoints of older builds. */
+    readonly keysTotal?: number;
+    readonly bytesTotal?: number;
   }[];
 }
 
@@ -119,8 +122,9 @@ export class Transfers {
         state: j.state,
         keysDone: j.keys,
         bytesDone: j.bytes,
-        keysTotal: j.keysTotal,
-        bytesTotal: j.bytesTotal,
+        // The total is the source's count when the copy began; writes since can add keys.
+        keysTotal: j.keysTotal === 0 ? 0 : Math.max(j.keysTotal, j.keys),
+        bytesTotal: j.bytesTotal === 0 ? 0 : Math.max(j.bytesTotal, j.bytes),
         rateKeysPerS: j.state === 'copying' ? rate : 0,
         etaS: j.state === 'copying' && rate > 0 && j.keysTotal > 0 ? Math.ceil(left / rate) : 0,
         resumedAtKeys: j.resumedAtKeys,
@@ -167,8 +171,10 @@ export class Transfers {
         after: saved?.after == null ? null : new Uint8Array(Buffer.from(saved.after, 'hex')),
         keys: saved?.keys ?? 0,
         bytes: saved?.bytes ?? 0,
-        keysTotal: 0,
-        bytesTotal: 0,
+        // A total saved with the checkpoint (or, for a finished partition, what was copied) holds;
+        // otherwise it is learned again below.
+        keysTotal: knownTotal(saved?.state, saved?.keysTotal, saved?.keys),
+        bytesTotal: knownTotal(saved?.state, saved?.bytesTotal, saved?.bytes),
         resumedAtKeys: saved?.keys ?? 0,
       });
     }
@@ -306,6 +312,8 @@ export class Transfers {
         after: j.after === null ? null : Buffer.from(j.after).toString('hex'),
         keys: j.keys,
         bytes: j.bytes,
+        keysTotal: j.keysTotal,
+        bytesTotal: j.bytesTotal,
       })),
     };
     const bytes = new TextEncoder().encode(JSON.stringify(checkpoint));
@@ -339,4 +347,10 @@ export async function askPartitionStats(
 ): Promise<readonly PartitionStatsEntry[]> {
   const reply = await env.transport.request(member, { type: 'partitionStats', partitions }, TRANSFER_STEP_TIMEOUT_MS);
   return reply.type === 'partitionStatsReply' ? reply.stats : [];
+}
+
+/** A restored job's total: the saved one or, when finished, what was copied; never below it. */
+function knownTotal(state: JobState | undefined, total: number | undefined, done: number | undefined): number {
+  if ((total ?? 0) === 0 && state !== 'done') return 0;
+  return Math.max(total ?? 0, done ?? 0);
 }

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterStatus, RingClient } from '../../src/client/index.js';
-import { pool, waitFor } from '../harness/async.js';
+import { pool, waitFor, waitForSteady } from '../harness/async.js';
 import { ProcessCluster } from '../harness/process-cluster.js';
 import { RawKv } from '../harness/raw-kv.js';
 
@@ -115,7 +115,8 @@ describe('membership, failure detection and hinted handoff with real processes',
       // Every coordinator must know it is down before the count below: a write coordinated in the
       // moments before detection reaches W on the live primaries and replies before its attempt
       // at the victim fails, so its receipt cannot show the hint its slot stores afterwards.
-      await waitFor('every live member sees the killed node as down', 15_000, async () => {
+      // Steadily: a heartbeat it sent before dying, relayed late, can briefly make it look up again.
+      await waitForSteady('every live member sees the killed node as down', 30_000, 2_000, async () => {
         const live = (await client.status()).members.filter((m) => m.id !== VICTIM);
         return live.every((m) => m.peers.find((p) => p.nodeId === VICTIM)?.state === 'down');
       });

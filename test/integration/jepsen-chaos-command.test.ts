@@ -31,7 +31,8 @@ async function portFree(port: number): Promise<boolean> {
 /** A base port whose next NODES ports are free on 127.0.0.1. */
 async function freeBasePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below 32768, where Linux picks the local ports of outgoing connections.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const ports = Array.from({ length: NODES }, (_, i) => base + 1 + i);
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
   }

@@ -191,6 +191,8 @@ describe('zero-downtime rebalancing with real processes', () => {
     const twin = await cluster.addNode('n3');
     await expectRefused(reader.join(twin), /n3 is already a member/);
     for (const c of [admin, reader, ...clients]) c.close();
+    // Stop its processes now rather than in afterAll: the next test needs the two cores.
+    await cluster.destroy();
   });
 
   it('a receiving node killed mid-transfer resumes from its checkpoint and completes', async () => {
@@ -217,7 +219,12 @@ describe('zero-downtime rebalancing with real processes', () => {
     // Work already checkpointed is kept: at least one partition restarts past zero, and never
     // past what it had reached before the kill.
     expect(resumed.length).toBeGreaterThan(0);
-    for (const t of resumed) expect(t.resumedAtKeys).toBeLessThanOrEqual(before.get(t.partition) ?? 0);
+    // The last status poll precedes the kill: a chunk (at most min(500, the rate) keys) may land in
+    // between and be checkpointed.
+    for (const t of resumed) {
+      expect(t.resumedAtKeys).toBeLessThanOrEqual((before.get(t.partition) ?? 0) + 200);
+      expect(t.resumedAtKeys).toBeLessThanOrEqual(t.keysTotal);
+    }
     const reached = [...before.values()].reduce((a, b) => a + b, 0);
     const kept = resumed.reduce((sum, t) => sum + t.resumedAtKeys, 0);
     // Checkpoints follow every chunk, so at most the chunks in flight are copied again.
