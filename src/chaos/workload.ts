@@ -3,6 +3,7 @@
  * unique-key writes cycling one/quorum/all (durability), blind writes to a few hot keys (siblings),
  * and read-modify-write sets at quorum (Jepsen's riak set app: elements merged across siblings).
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consistency, RingClient } from '../client/index.js';
 import { classifyWriteError, type History, type Op } from './history.js';
@@ -56,6 +57,8 @@ export function parseSet(value: Buffer): string[] | null {
 /** Runs every workload until `stop` fires; in-flight operations finish (within their deadline). */
 export async function runWorkloads(ctx: WorkloadContext, stop: AbortSignal): Promise<void> {
   const hotCounts = Array.from({ length: HOT_KEYS }, () => 0);
+  // Every loop waits on `stop` between operations: one abort listener each, not a leak.
+  setMaxListeners(UNIQUE_WORKERS + SET_WORKERS + 1 + getMaxListeners(stop), stop);
   await Promise.all([
     ...Array.from({ length: UNIQUE_WORKERS }, (_, w) => loop(stop, UNIQUE_PACE_MS, (seq) => uniqueOp(ctx, w, seq))),
     loop(stop, HOT_PACE_MS, (seq) => hotOp(ctx, hotCounts, seq)),

@@ -16,6 +16,7 @@ import type { KvMessage, KvMessage__Output } from '../gen/ringkv/v1/KvMessage.js
 import type { PutRequest } from '../gen/ringkv/v1/PutRequest.js';
 import type { PutResponse__Output } from '../gen/ringkv/v1/PutResponse.js';
 import { GRPC_MESSAGE_BYTES_MAX } from '../proto/load.js';
+import { watchAbort } from './abort-watch.js';
 import { type CallFailure, fail, isUndeliveredStatus, streamStatusFailure, tidyDetails } from './grpc-errors.js';
 import {
   CLIENT_FRAME_BYTES_MAX,
@@ -35,8 +36,8 @@ interface Pending {
   readonly resolve: (reply: GetResponse__Output & PutResponse__Output) => void;
   readonly reject: (failure: CallFailure) => void;
   readonly timer: NodeJS.Timeout;
-  readonly signal: AbortSignal | undefined;
-  readonly onAbort: (() => void) | undefined;
+  /** Stops watching the request's AbortSignal, if it had one. */
+  readonly unwatch: (() => void) | undefined;
   /** The stream the request was written to, or null while it waits in the outbox. */
   stream: Duplex | null;
   /** When it was written to the stream (ms since the epoch). */
@@ -122,16 +123,14 @@ export class NodeStream {
     body.id = id;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => this.expire(id), deadline - Date.now());
-      const onAbort = signal === undefined ? undefined : () => this.abort(id);
-      if (onAbort !== undefined) signal?.addEventListener('abort', onAbort, { once: true });
+      const unwatch = signal === undefined ? undefined : watchAbort(signal, () => this.abort(id));
       this.pending.set(id, {
         nodeId,
         expect,
         resolve: resolve as (reply: unknown) => void,
         reject: (failure) => reject(fail(failure)),
         timer,
-        signal,
-        onAbort,
+        unwatch,
         stream: null,
         sentAt: 0,
       });
@@ -284,7 +283,7 @@ export class NodeStream {
   private settle(id: number, p: Pending): Pending {
     this.pending.delete(id);
     clearTimeout(p.timer);
-    if (p.onAbort !== undefined) p.signal?.removeEventListener('abort', p.onAbort);
+    p.unwatch?.();
     return p;
   }
 }

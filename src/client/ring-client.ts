@@ -24,6 +24,7 @@ import { keyBytes } from '../ring/hash.js';
 import { preferenceListForKey } from '../ring/preference-list.js';
 import { memberById, type Ring } from '../ring/ring.js';
 import { ringFromView } from '../ring/ring-view.js';
+import { watchAbort } from './abort-watch.js';
 import { changePlanFromWire, memberStatusFromWire, receiptFromWire, toBytes, unreachableMember } from './convert.js';
 import { fail, failureOf, fromServiceError } from './grpc-errors.js';
 import { CLIENT_PROBE_MS, CLIENT_STALL_MS } from './limits.js';
@@ -372,14 +373,14 @@ export class RingClient {
     const fn = (client as unknown as Record<string, Unary<Req, Res>>)[method]!.bind(client);
     const nodeId = this.current.members.find((m) => m.address === address)?.id ?? address;
     return new Promise<Res>((resolve, reject) => {
+      let unwatch: (() => void) | undefined;
       const call = fn(request, new grpc.Metadata(), { deadline }, (err, res) => {
-        signal?.removeEventListener('abort', onAbort);
+        unwatch?.();
         if (err === null && res !== undefined) resolve(res);
         else if (err !== null) reject(fail(fromServiceError(err, nodeId, signal?.aborted === true)));
         else reject(new Error(`empty response from ${nodeId}`));
       });
-      const onAbort = () => call.cancel();
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) unwatch = watchAbort(signal, () => call.cancel());
     });
   }
 
