@@ -4,7 +4,9 @@
 //
 // Starts 5 real nodes on one data set, loads it, then alternates runs with anti-entropy on and
 // off (restarting the same nodes, same data, with --no-anti-entropy), and prints the ratios.
-// Usage: npm run build && node scripts/bench-antientropy.mjs [--duration 15] [--rounds 2]
+// Each workload first runs --warmup seconds unmeasured: a restarted node needs tens of seconds of
+// load before its JIT settles, and a cold run measures that, not anti-entropy.
+// Usage: npm run build && node scripts/bench-antientropy.mjs [--duration 15] [--warmup 15] [--rounds 2]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ const arg = (name, fallback) => {
 };
 const duration = arg('duration', 15);
 const rounds = arg('rounds', 2);
+const warmup = arg('warmup', 15);
 const dir = mkdtempSync(join(tmpdir(), 'ringkv-bench-ae-'));
 const ports = [0, 1, 2, 3, 4].map((i) => 27400 + i);
 const addresses = ports.map((p) => `127.0.0.1:${p}`);
@@ -76,6 +79,8 @@ function bench(load, out) {
       `${duration}s`,
       '--distribution',
       'uniform',
+      '--warmup',
+      `${warmup}s`,
       '--out',
       out,
       ...(load ? [] : ['--no-load']),
@@ -113,7 +118,8 @@ const phases = (reports) => {
 const on = phases(results.on);
 const off = phases(results.off);
 console.log(
-  `anti-entropy on vs off, ${rounds} round(s) of ${duration} s per workload, 5 nodes, quorum, 100-byte values, 64 in flight`,
+  `anti-entropy on vs off, ${rounds} round(s) of ${duration} s per workload after ${warmup} s of warm-up, ` +
+    '5 nodes, quorum, 100-byte values, 64 in flight',
 );
 console.log('| workload | ops/s with anti-entropy | ops/s without | ratio |');
 console.log('|---|---|---|---|');

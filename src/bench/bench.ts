@@ -14,6 +14,11 @@ export interface BenchSpec {
   /** Each workload stops after this long or this many operations, whichever comes first. */
   readonly durationMs: number;
   readonly operations: number;
+  /**
+   * Before each workload, run it this long unmeasured (0: none). A node's JIT compiler and heap
+   * take tens of seconds of load to settle; YCSB and JMH warm up for the same reason.
+   */
+  readonly warmupMs: number;
 }
 
 export interface BenchHooks {
@@ -31,20 +36,24 @@ export async function runBench(
   const values = valuePool(spec.valueBytes);
   const results: PhaseResult[] = [];
   const common = { target, records: spec.records, values, concurrency: spec.concurrency, servers };
-  const phase = async (name: string, workload: Workload | null) => {
-    const result = await runPhase({
+  const phase = (name: string, workload: Workload | null, durationMs: number, operations: number) =>
+    runPhase({
       ...common,
       name,
       workload,
       chooser: keyChooser(spec.distribution, spec.records),
-      durationMs: workload === null ? Number.POSITIVE_INFINITY : spec.durationMs,
-      operations: workload === null ? spec.records : spec.operations,
+      durationMs,
+      operations,
       ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
     });
+  const record = (result: PhaseResult) => {
     results.push(result);
     hooks.onPhase?.(result);
   };
-  if (spec.load) await phase('load', null);
-  for (const w of spec.workloads) await phase(w.name, w);
+  if (spec.load) record(await phase('load', null, Number.POSITIVE_INFINITY, spec.records));
+  for (const w of spec.workloads) {
+    if (spec.warmupMs > 0) await phase(`${w.name} warm-up`, w, spec.warmupMs, Number.POSITIVE_INFINITY);
+    record(await phase(w.name, w, spec.durationMs, spec.operations));
+  }
   return results;
 }

@@ -63,6 +63,7 @@ function parseOptions(args: readonly string[]): CompareOptions {
       distribution,
       durationMs: num('duration', 15) * 1000,
       operations: Number.POSITIVE_INFINITY,
+      warmupMs: num('warmup', 15) * 1000,
     },
     basePort: num('base-port', 27300),
     maxLoad: num('max-load', 1.0),
@@ -222,7 +223,7 @@ async function main(): Promise<void> {
       `Run ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); 1-minute load average ` +
         `before ringkv ${loadBeforeRingkv.toFixed(2)}, before etcd ${loadBeforeEtcd.toFixed(2)}, after ${loadavg()[0]!.toFixed(2)}.`,
       `${s.records.toLocaleString('en-US')} records of ${s.valueBytes} bytes, ${s.concurrency} requests in flight, ` +
-        `${s.distribution} keys, ${s.durationMs / 1000} s per workload. ringkv: 5 nodes, N=3, quorum reads and writes ` +
+        `${s.distribution} keys, ${s.durationMs / 1000} s per workload after ${s.warmupMs / 1000} s unmeasured. ringkv: 5 nodes, N=3, quorum reads and writes ` +
         '(R=W=2), default durability (sync=batch: group-committed and fsynced before the ack), SDK over streams. ' +
         'etcd 3-member cluster: put = Raft write with fsync; get = serializable. The load generator runs on the same cores.',
       '',

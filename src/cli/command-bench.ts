@@ -26,6 +26,7 @@ interface BenchFlags extends ClientFlags {
   readonly concurrency?: string;
   readonly duration?: string;
   readonly operations?: string;
+  readonly warmup?: string;
   readonly distribution?: string;
   readonly consistency?: string;
   readonly out?: string;
@@ -72,6 +73,7 @@ export function benchSpecFromFlags(flags: BenchFlags): BenchSpec & { consistency
     distribution: distribution as Distribution,
     durationMs,
     operations: operations ?? Number.POSITIVE_INFINITY,
+    warmupMs: flags.warmup === undefined ? 0 : parseDurationMs('--warmup', flags.warmup),
     consistency: flags.consistency === undefined ? undefined : parseConsistency('--consistency', flags.consistency),
   };
 }
@@ -152,6 +154,7 @@ export function registerBenchCommand(program: Command): void {
       `per workload, e.g. 30s (default ${DURATION_S_DEFAULT}s, or unlimited with --operations)`,
     )
     .option('--operations <n>', 'per workload: stop after this many operations')
+    .option('--warmup <time>', 'per workload: run it this long unmeasured first, e.g. 15s (default none)')
     .option('--distribution <name>', 'key choice: zipfian (default) or uniform')
     .option('--consistency <level>', 'one, quorum or all (default: the cluster default, quorum)')
     .option('--out <file>', 'also write the JSON report to FILE');

@@ -1,5 +1,6 @@
 /** The benchmark's pure parts: the histogram's precision, the key distributions, /proc parsing, flag parsing. */
 import { describe, expect, it } from 'vitest';
+import { runBench } from '../../src/bench/bench.js';
 import { bucketOf, Histogram, highestInBucket } from '../../src/bench/histogram.js';
 import { fnv32, recordKey, uniformChooser, zipfianChooser, zipfianRanks } from '../../src/bench/key-chooser.js';
 import { cpuSecondsFromStat, rssMbFromStatus } from '../../src/bench/proc-stats.js';
@@ -132,6 +133,33 @@ describe('bench flags and workloads', () => {
     expect(spec.workloads.map((w) => w.name)).toEqual(['C', 'U']);
     expect(() => benchSpecFromFlags({ workloads: 'Z' })).toThrow(/unknown workload "Z"/);
     expect(() => benchSpecFromFlags({ distribution: 'pareto' })).toThrow(/--distribution/);
+  });
+
+  it('runs each workload unmeasured for --warmup first, and reports only the measured phases', async () => {
+    expect(benchSpecFromFlags({}).warmupMs).toBe(0);
+    const spec = benchSpecFromFlags({ warmup: '200ms', duration: '100ms', workloads: 'U,C', load: false });
+    expect(spec.warmupMs).toBe(200);
+    const calls = { read: 0, update: 0 };
+    const phases: string[] = [];
+    const target = {
+      system: 'fake',
+      read: async () => {
+        calls.read++;
+        await new Promise((r) => setTimeout(r, 1));
+      },
+      update: async () => {
+        calls.update++;
+        await new Promise((r) => setTimeout(r, 1));
+      },
+      close: async () => {},
+    };
+    const results = await runBench(target, [], { ...spec, concurrency: 4 }, { onPhase: (r) => phases.push(r.name) });
+    expect(results.map((r) => r.name)).toEqual(['U', 'C']);
+    expect(phases).toEqual(['U', 'C']);
+    // The warm-up ran about twice as long as the measured phase, and its operations are not counted.
+    const u = results[0]!;
+    expect(calls.update).toBeGreaterThan(u.ops * 1.5);
+    expect(u.elapsedS).toBeLessThan(0.19);
   });
 
   it('counts errors by their stable code', () => {
