@@ -254,8 +254,11 @@ export class AntiEntropy {
         afterDigest === null ? null : { digest: afterDigest, bytes: entryBytes(skey, after) },
       );
     }
+    const tombstone = after !== null && deleted;
+    // The common write neither makes nor replaces a tombstone: spare it the key's string form.
+    if (!tombstone && this.tombstones.size === 0) return;
     const id = latin1(skey);
-    if (after !== null && deleted) {
+    if (tombstone) {
       if (!this.tombstones.has(id)) this.tombstones.set(id, this.env.clock.now());
     } else {
       this.tombstones.delete(id);

@@ -4,20 +4,21 @@ export class KeyLock {
 
   /** Runs `fn` after every earlier section for `key` finished. */
   async with<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    // Each section waits for the one registered just before it, which itself ran only after its
+    // own predecessor: a chain in arrival order. An uncontended key waits for nothing.
+    const previous = this.tails.get(key);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const tail = previous.then(() => mine);
-    this.tails.set(key, tail);
-    await previous;
+    this.tails.set(key, mine);
+    if (previous !== undefined) await previous;
     try {
       return await fn();
     } finally {
       release();
       // Only the last waiter removes the entry, so the map holds one entry per contended key.
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      if (this.tails.get(key) === mine) this.tails.delete(key);
     }
   }
 

@@ -70,7 +70,7 @@ export class Replica {
 
   /** The local state of a key (the empty set when absent). */
   async read(skey: Uint8Array): Promise<DvvSet> {
-    const bytes = await this.readEncoded(skey);
+    const bytes = await this.readEncoded(skey, lockKey(skey));
     return bytes === undefined ? EMPTY_DVV_SET : decodeDvvSet(bytes);
   }
 
@@ -82,8 +82,9 @@ export class Replica {
     actor: Actor,
     siblingsMax: number,
   ): Promise<ReplicaWrite> {
-    return this.lock.with(lockKey(skey), async () => {
-      const before = await this.readEncoded(skey);
+    const k = lockKey(skey);
+    return this.lock.with(k, async () => {
+      const before = await this.readEncoded(skey, k);
       const local = before === undefined ? EMPTY_DVV_SET : decodeDvvSet(before);
       const next = update(local, context, value, actor);
       if (siblingCount(next) > siblingsMax) {
@@ -94,18 +95,19 @@ export class Replica {
           siblingsMax,
         );
       }
-      return this.write(skey, next, before);
+      return this.write(skey, k, next, before);
     });
   }
 
   /** Merges a version from another replica; resolves once the merge is durable. */
   async merge(skey: Uint8Array, incoming: DvvSet): Promise<DvvSet> {
-    const result = await this.lock.with(lockKey(skey), async () => {
-      const before = await this.readEncoded(skey);
+    const k = lockKey(skey);
+    const result = await this.lock.with(k, async () => {
+      const before = await this.readEncoded(skey, k);
       const local = before === undefined ? EMPTY_DVV_SET : decodeDvvSet(before);
       const merged = sync(local, incoming);
       if (equalDvv(merged, local)) return { state: local, durable: Promise.resolve() };
-      return this.write(skey, merged, before);
+      return this.write(skey, k, merged, before);
     });
     await result.durable;
     return result.state;
@@ -120,8 +122,9 @@ export class Replica {
     return out;
   }
 
-  private async readEncoded(skey: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.pending.get(lockKey(skey)) ?? (await this.storage.getData(skey));
+  /** `k` is lockKey(skey). */
+  private async readEncoded(skey: Uint8Array, k: string): Promise<Uint8Array | undefined> {
+    return this.pending.get(k) ?? (await this.storage.getData(skey));
   }
 
   /**
@@ -129,8 +132,9 @@ export class Replica {
    * resolves whether it was removed.
    */
   async remove(skey: Uint8Array, expected: Uint8Array): Promise<boolean> {
-    return this.lock.with(lockKey(skey), async () => {
-      const before = await this.readEncoded(skey);
+    const k = lockKey(skey);
+    return this.lock.with(k, async () => {
+      const before = await this.readEncoded(skey, k);
       if (before === undefined || !sameBytes(before, expected)) return false;
       // Listener first, as for writes: whoever watches changes sees them no later than storage does.
       this.listener(skey, before, null, false);
@@ -141,17 +145,17 @@ export class Replica {
 
   /** Deletes a key outright, whatever its version (a partition this node no longer replicates). */
   async drop(skey: Uint8Array): Promise<void> {
-    await this.lock.with(lockKey(skey), async () => {
-      const before = await this.readEncoded(skey);
+    const k = lockKey(skey);
+    await this.lock.with(k, async () => {
+      const before = await this.readEncoded(skey, k);
       if (before === undefined) return;
       this.listener(skey, before, null, false);
       await this.storage.writeData([{ key: skey, value: null, created: false }]);
     });
   }
 
-  private write(skey: Uint8Array, state: DvvSet, before: Uint8Array | undefined): ReplicaWrite {
+  private write(skey: Uint8Array, k: string, state: DvvSet, before: Uint8Array | undefined): ReplicaWrite {
     const encoded = encodeDvvSet(state);
-    const k = lockKey(skey);
     this.pending.set(k, encoded);
     this.listener(skey, before, encoded, isDeleted(state));
     const created = before === undefined;
