@@ -12,6 +12,9 @@ export const SIBLINGS_MAX = 100;
 /** Largest context string accepted from a client, in characters. */
 export const CONTEXT_CHARS_MAX = 16 * 1024;
 
+/** Actor ids whose UTF-8 form the version codecs keep (emptied when full). */
+export const ACTOR_UTF8_CACHE_MAX = 4096;
+
 /** Default number of partitions (a power of two). */
 export const PARTITIONS_DEFAULT = 256;
 /** Largest partition count a ring may have. */

@@ -62,6 +62,37 @@ function signed(body: number[]): string {
 }
 
 describe('client context', () => {
+  test('its MAC is HMAC-SHA256 as createHmac computes it, for secrets of any length and any key', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 63 }),
+          fc.string({ minLength: 64, maxLength: 64, unit: 'grapheme-ascii' }),
+          fc.string({ minLength: 65, maxLength: 300 }),
+        ),
+        fc.uint8Array({ minLength: 1, maxLength: 300 }),
+        (secret, key) => {
+          const context = encodeContext(new Map([['n1.3fa9', 7]]), secret, key);
+          const bytes = Buffer.from(context, 'base64url');
+          const body = bytes.subarray(0, bytes.length - 12);
+          const length = key.length < 128 ? [key.length] : [(key.length % 128) | 128, Math.floor(key.length / 128)];
+          const expected = createHmac('sha256', secret)
+            .update('ringkv context v1\0', 'latin1')
+            .update(Uint8Array.from(length))
+            .update(key)
+            .update(body)
+            .digest()
+            .subarray(0, 12);
+          expect(bytes.subarray(bytes.length - 12)).toEqual(expected);
+          expect(decodeContext(context, secret, MAX_CHARS, key).get('n1.3fa9')).toBe(7);
+          // Another secret (the pads are cached per secret) must not verify it.
+          expect(() => decodeContext(context, `${secret}x`, MAX_CHARS, key)).toThrow(InvalidArgumentError);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   test('round trips any version vector', () => {
     fc.assert(
       fc.property(vvArb, (vv) => {
