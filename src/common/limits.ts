@@ -105,6 +105,13 @@ export const AE_SEGMENTS = 256;
 export const AE_EXCHANGE_INTERVAL_MS = 100;
 export const AE_EXCHANGES_INFLIGHT_MAX = 2;
 /**
+ * Pause between exchanges once a whole round over a node's partitions found nothing to repair: a
+ * healthy cluster then compares each tree about every Q·N/S seconds instead of ten times as often.
+ * A repair, a ring change, a peer coming back up or a restart return to AE_EXCHANGE_INTERVAL_MS
+ * for at least another round.
+ */
+export const AE_EXCHANGE_INTERVAL_MS_MAX = 1000;
+/**
  * When an exchange finds at most AE_CONFIRM_SEGMENTS_MAX differing segments (typical of writes in
  * flight), it looks again after AE_CONFIRM_MS and repairs only those still differing; more
  * differences (a replica that lost data) are repaired at once.

@@ -13,6 +13,7 @@ import {
   AE_CONFIRM_MS,
   AE_CONFIRM_SEGMENTS_MAX,
   AE_EXCHANGE_INTERVAL_MS,
+  AE_EXCHANGE_INTERVAL_MS_MAX,
   AE_EXCHANGES_INFLIGHT_MAX,
   AE_REPAIR_KEYS_PER_S,
   AE_SCAN_PAGE_MAX,
@@ -67,9 +68,15 @@ export class AntiEntropy {
   private stopped = false;
   private cancel: (() => void) | null = null;
   private lastExchangeAt = 0;
+  /** Exchanges in a row that found nothing to repair (reset by a repair, a ring change, a peer back up). */
+  private quietStreak = 0;
+  /** Peers seen up at the last tick; one that comes back up may have missed writes. */
+  private readonly peersUp = new Set<string>();
   private lastVerifyAt = 0;
   private verifyCursor = 0;
   keysRepaired = 0;
+  /** Exchanges started since start. */
+  exchanges = 0;
 
   constructor(
     private readonly env: Env,
@@ -153,6 +160,7 @@ export class AntiEntropy {
 
   /** After a ring change: build trees for partitions gained, drop those of partitions given up. */
   private reconcile(ring: Ring): void {
+    this.quietStreak = 0;
     const wanted = this.wanted(ring);
     for (const p of [...this.trees.keys()]) {
       if (wanted.has(p)) continue;
@@ -267,7 +275,9 @@ export class AntiEntropy {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.cancel = this.env.clock.setTimer(AE_EXCHANGE_INTERVAL_MS, () => {
+    // Full pace until a whole round over this node's partitions found nothing to repair.
+    const quiet = this.ready && this.quietStreak >= this.order.length;
+    this.cancel = this.env.clock.setTimer(quiet ? AE_EXCHANGE_INTERVAL_MS_MAX : AE_EXCHANGE_INTERVAL_MS, () => {
       this.tick();
       this.schedule();
     });
@@ -280,8 +290,9 @@ export class AntiEntropy {
       if (this.inflight === 0) this.run(() => this.build(ring));
       return;
     }
-    if (this.inflight >= AE_EXCHANGES_INFLIGHT_MAX || this.order.length === 0) return;
     const now = this.env.clock.now();
+    this.watchPeers(ring, now);
+    if (this.inflight >= AE_EXCHANGES_INFLIGHT_MAX || this.order.length === 0) return;
     if (now - this.lastVerifyAt >= AE_VERIFY_INTERVAL_MS / this.order.length) {
       this.lastVerifyAt = now;
       const p = this.order[this.verifyCursor++ % this.order.length]!;
@@ -289,7 +300,27 @@ export class AntiEntropy {
       return;
     }
     const partition = this.order[this.cursor++ % this.order.length]!;
+    this.exchanges++;
     this.run(() => this.exchange(ring, partition));
+  }
+
+  /** Back to full pace when a peer that was not up is up again: it may have missed writes. */
+  private watchPeers(ring: Ring, now: number): void {
+    for (const { id } of ring.members) {
+      if (id === this.config.id) continue;
+      const up = this.detector.state(id, now) === 'up';
+      if (up && !this.peersUp.has(id)) {
+        this.peersUp.add(id);
+        this.quietStreak = 0;
+      } else if (!up) {
+        this.peersUp.delete(id);
+      }
+    }
+  }
+
+  /** Counts an exchange's outcome toward the pace. */
+  private paced(repaired: boolean): void {
+    this.quietStreak = repaired ? 0 : this.quietStreak + 1;
   }
 
   /**
@@ -419,14 +450,18 @@ export class AntiEntropy {
     if (reply.type !== 'treeReply') return;
     if (reply.equal) {
       this.inSync.set(partition, true);
+      this.paced(false);
       await this.reapTombstones(ring, partition);
       return;
     }
     this.inSync.set(partition, false);
     const first = diffLeaves(tree.serialize(), reply.leaves);
-    if (first.length === 0) return;
+    if (first.length === 0) {
+      this.paced(false);
+      return;
+    }
     if (first.length > AE_CONFIRM_SEGMENTS_MAX) {
-      await this.repair(peer, partition, first.slice(0, AE_SEGMENTS_PER_EXCHANGE_MAX));
+      this.paced((await this.repair(peer, partition, first.slice(0, AE_SEGMENTS_PER_EXCHANGE_MAX))) > 0);
       return;
     }
     // Under write load a few differing segments are mostly writes still on their way to one side.
@@ -438,23 +473,27 @@ export class AntiEntropy {
     if (again.type !== 'treeReply') return;
     if (again.equal) {
       this.inSync.set(partition, true);
+      this.paced(false);
       return;
     }
     const still = new Set(diffLeaves(tree.serialize(), again.leaves));
     const confirmed = first.filter((segment) => still.has(segment)).slice(0, AE_SEGMENTS_PER_EXCHANGE_MAX);
-    if (confirmed.length > 0) await this.repair(peer, partition, confirmed);
+    this.paced(confirmed.length > 0 && (await this.repair(peer, partition, confirmed)) > 0);
   }
 
   /** Brings both sides of some segments up to the merge of their versions. */
-  private async repair(peer: string, partition: number, segments: number[]): Promise<void> {
+  /** Resolves with the number of keys whose versions differed. */
+  private async repair(peer: string, partition: number, segments: number[]): Promise<number> {
     const reply = await this.ask(peer, { type: 'segmentRequest', partition, segments });
-    if (reply.type !== 'segmentReply') return;
+    if (reply.type !== 'segmentReply') return 0;
+    let differed = 0;
     const local = await this.segmentEntries(partition, new Set(segments));
     const theirs = new Map(reply.entries.map((e) => [latin1(e.key), e]));
     const ours = new Map(local.entries.map((e) => [latin1(userKey(e.key)), e]));
     for (const [id, e] of theirs) {
       const mine = ours.get(id);
       if (mine !== undefined && sameBytes(mine.value, e.state)) continue;
+      differed++;
       await this.token();
       await this.replica.merge(storageKey(partition, e.key), decodeDvvSet(e.state));
       this.keysRepaired++;
@@ -477,6 +516,7 @@ export class AntiEntropy {
       );
       if (r.type === 'replicaReply') this.keysRepaired++;
     }
+    return differed + push.length;
   }
 
   /**
