@@ -40,7 +40,7 @@ describe('anti-entropy pacing (simulated)', () => {
     await cluster.restart('n2', { wipe: true });
     expect(cluster.node('n2').status().keys).toBe(0);
     const start = cluster.now();
-    await cluster.runUntil(() => cluster.node('n2').status().keys >= mine.length, 60_000);
+    await cluster.runUntil(() => (cluster.node('n2').status().keys ?? 0) >= mine.length, 60_000);
     expect(cluster.node('n2').status().keys).toBe(mine.length);
     // At the slowest pace one exchange a second would need more than a second per partition n2
     // replicates; at full pace (two in flight, each waiting AE_CONFIRM_MS to confirm a small
