@@ -481,8 +481,7 @@ export class AntiEntropy {
     this.paced(confirmed.length > 0 && (await this.repair(peer, partition, confirmed)) > 0);
   }
 
-  /** Brings both sides of some segments up to the merge of their versions. */
-  /** Resolves with the number of keys whose versions differed. */
+  /** Brings both sides of some segments up to the merge of their versions; resolves with how many keys differed. */
   private async repair(peer: string, partition: number, segments: number[]): Promise<number> {
     const reply = await this.ask(peer, { type: 'segmentRequest', partition, segments });
     if (reply.type !== 'segmentReply') return 0;
