@@ -107,8 +107,8 @@ export const AE_EXCHANGES_INFLIGHT_MAX = 2;
 /**
  * Pause between exchanges once a whole round over a node's partitions found nothing to repair: a
  * healthy cluster then compares each tree about every Q·N/S seconds instead of ten times as often.
- * A repair, a ring change, a peer coming back up or a restart return to AE_EXCHANGE_INTERVAL_MS
- * for at least another round.
+ * A repair (by this node or a peer), a ring change, a restart, a peer suspect or down, or back up,
+ * return to AE_EXCHANGE_INTERVAL_MS for at least another round.
  */
 export const AE_EXCHANGE_INTERVAL_MS_MAX = 1000;
 /**

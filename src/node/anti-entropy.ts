@@ -234,6 +234,8 @@ export class AntiEntropy {
 
   /** The keys and versions this node holds in some segments of a partition. */
   async handleSegments(partition: number, segments: readonly number[]): Promise<PeerReply> {
+    // A peer found differences with this node: both sides repair, so this one speeds up too.
+    this.quietStreak = 0;
     const { entries, truncated } = await this.segmentEntries(partition, new Set(segments));
     return {
       type: 'segmentReply',
@@ -304,16 +306,19 @@ export class AntiEntropy {
     this.run(() => this.exchange(ring, partition));
   }
 
-  /** Back to full pace when a peer that was not up is up again: it may have missed writes. */
+  /**
+   * Full pace while any peer is suspect or down (writes are missing somewhere) and for a round after
+   * it is back up (it may have missed writes).
+   */
   private watchPeers(ring: Ring, now: number): void {
     for (const { id } of ring.members) {
       if (id === this.config.id) continue;
-      const up = this.detector.state(id, now) === 'up';
-      if (up && !this.peersUp.has(id)) {
+      if (this.detector.state(id, now) !== 'up') {
+        this.peersUp.delete(id);
+        this.quietStreak = 0;
+      } else if (!this.peersUp.has(id)) {
         this.peersUp.add(id);
         this.quietStreak = 0;
-      } else if (!up) {
-        this.peersUp.delete(id);
       }
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Anti-entropy pacing in the simulator, over the production node code: a cluster in sync slows its
- * exchanges down, and a node that lost its data brings it back to full pace and is restored by
- * exchanges alone (no client reads, hinted handoff has nothing to replay).
+ * exchanges down, a peer down brings it back to full pace, and a node that lost its data is restored
+ * by exchanges alone at full pace (no client reads, hinted handoff has nothing to replay).
  */
 import { describe, expect, it } from 'vitest';
 import { AE_EXCHANGE_INTERVAL_MS_MAX } from '../../src/common/limits.js';
@@ -13,7 +13,7 @@ function exchanges(cluster: SimCluster): number {
 }
 
 describe('anti-entropy pacing (simulated)', () => {
-  it('slows down while trees agree, and restores a wiped node at full pace', async () => {
+  it('slows down while trees agree, speeds up while a peer is down, and restores a wiped node at full pace', async () => {
     const cluster = new SimCluster({ seed: 31, network: { delayMs: [1, 3] } });
     await cluster.start();
     const { acked, failures } = await writeUniqueKeys(cluster, cluster.random.fork('w'), {
@@ -33,6 +33,16 @@ describe('anti-entropy pacing (simulated)', () => {
     const perNode = windowMs / AE_EXCHANGE_INTERVAL_MS_MAX;
     expect(quiet).toBeGreaterThanOrEqual(cluster.ids.length * perNode * 0.8);
     expect(quiet).toBeLessThanOrEqual(cluster.ids.length * perNode * 1.2);
+
+    // A peer down: writes may be missing somewhere, so the others go back to full pace.
+    cluster.crash('n5');
+    await cluster.runFor(5_000); // long enough for the failure detectors to see it
+    const downBefore = exchanges(cluster);
+    await cluster.runFor(windowMs);
+    const whileDown = exchanges(cluster) - downBefore;
+    expect(whileDown).toBeGreaterThan(4 * perNode * 3);
+    await cluster.restart('n5');
+    await cluster.runFor(30_000);
 
     // n2 loses its disk. Only anti-entropy can bring its keys back.
     const mine = acked.filter((a) => cluster.primariesOf(a.key).includes('n2'));
