@@ -5,7 +5,9 @@
 // Starts 5 real nodes on one data set, loads it, then alternates runs with anti-entropy on and
 // off (restarting the same nodes, same data, with --no-anti-entropy), and prints the ratios.
 // Each workload first runs --warmup seconds unmeasured: a restarted node needs tens of seconds of
-// load before its JIT settles, and a cold run measures that, not anti-entropy.
+// load before its JIT settles, and a cold run measures that, not anti-entropy. The order alternates
+// by round (on/off, then off/on) so that a machine slowing down or speeding up during the run
+// favours neither side; each round's ratios are printed as well as the means.
 // Usage: npm run build && node scripts/bench-antientropy.mjs [--duration 15] [--warmup 15] [--rounds 2]
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -93,10 +95,12 @@ function bench(load, out) {
 const results = { on: [], off: [] };
 try {
   for (let round = 0; round < rounds; round++) {
-    for (const mode of ['on', 'off']) {
+    const order = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
+    for (const mode of order) {
       start(mode === 'on');
       await new Promise((r) => setTimeout(r, 3000));
-      const report = bench(round === 0 && mode === 'on', join(dir, `${mode}-${round}.json`));
+      const first = round === 0 && mode === order[0];
+      const report = bench(first, join(dir, `${mode}-${round}.json`));
       results[mode].push(report);
       await stop();
     }
@@ -121,10 +125,17 @@ console.log(
   `anti-entropy on vs off, ${rounds} round(s) of ${duration} s per workload after ${warmup} s of warm-up, ` +
     '5 nodes, quorum, 100-byte values, 64 in flight',
 );
-console.log('| workload | ops/s with anti-entropy | ops/s without | ratio |');
-console.log('|---|---|---|---|');
+const perRound = (name) =>
+  results.on.map((r, i) => {
+    const rate = (report) => (report.phases ?? report).find((p) => p.name === name)?.opsPerS ?? 0;
+    return (rate(r) / rate(results.off[i])).toFixed(2);
+  });
+console.log('| workload | ops/s with anti-entropy | ops/s without | ratio | ratio per round |');
+console.log('|---|---|---|---|---|');
 for (const [name, v] of on) {
   const w = off.get(name) ?? 0;
-  console.log(`| ${name} | ${Math.round(v)} | ${Math.round(w)} | ${(v / w).toFixed(2)} |`);
+  console.log(
+    `| ${name} | ${Math.round(v)} | ${Math.round(w)} | ${(v / w).toFixed(2)} | ${perRound(name).join(', ')} |`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });
