@@ -68,7 +68,7 @@ export class AntiEntropy {
   private stopped = false;
   private cancel: (() => void) | null = null;
   private lastExchangeAt = 0;
-  /** Exchanges in a row that found nothing to repair (reset by a repair, a ring change, a peer back up). */
+  /** Exchanges in a row that found nothing to repair; reset by anything that may leave replicas apart (see schedule). */
   private quietStreak = 0;
   /** Peers seen up at the last tick; one that comes back up may have missed writes. */
   private readonly peersUp = new Set<string>();
@@ -277,7 +277,8 @@ export class AntiEntropy {
 
   private schedule(): void {
     if (this.stopped) return;
-    // Full pace until a whole round over this node's partitions found nothing to repair.
+    // Full pace until a whole round over this node's partitions found nothing to repair. A repair
+    // here or by a peer, a ring change, a restart and a peer not up (or back up) start the round over.
     const quiet = this.ready && this.quietStreak >= this.order.length;
     this.cancel = this.env.clock.setTimer(quiet ? AE_EXCHANGE_INTERVAL_MS_MAX : AE_EXCHANGE_INTERVAL_MS, () => {
       this.tick();
