@@ -3,7 +3,10 @@
  * fresh 5-node ringkv dev cluster (N=3, quorum, default durability) and a 3-member etcd cluster
  * in a temporary folder, loads each, runs the same workloads at the same concurrency through each
  * one's Node client, prints one table with the ratios, writes it into docs/performance.md, and
- * stops everything it started, also on failure or Ctrl-C.
+ * stops everything it started, also on failure or Ctrl-C. With --rounds K it does that K times,
+ * alternating which system goes first, each time on fresh clusters: this machine's speed drifts
+ * by up to 2x within an hour, and one system measured after the other would take the drift as a
+ * difference between them. The table combines the rounds; each round's ratios follow it.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +19,7 @@ import { type BenchSpec, runBench } from './bench.js';
 import { ensureEtcd, etcdTarget, startEtcd } from './etcd.js';
 import { formatPhase, formatProgress, type PhaseJson, phaseJson } from './report.js';
 import { ringkvTarget } from './ringkv-target.js';
-import type { PhaseResult } from './runner.js';
+import { combinePhases, type PhaseResult } from './runner.js';
 import { type ServerProcess, type Workload, workloadByName } from './workload.js';
 
 const RINGKV_BIN = fileURLToPath(new URL('../../bin/ringkv.js', import.meta.url));
@@ -31,7 +34,11 @@ interface CompareOptions {
   readonly maxLoad: number;
   readonly maxWaitS: number;
   readonly doc: boolean;
+  /** Runs of both systems, alternating which goes first. */
+  readonly rounds: number;
 }
+
+type System = 'ringkv' | 'etcd';
 
 function flag(args: readonly string[], name: string, fallback: string): string {
   const i = args.indexOf(`--${name}`);
@@ -69,6 +76,7 @@ function parseOptions(args: readonly string[]): CompareOptions {
     maxLoad: num('max-load', 1.0),
     maxWaitS: num('max-wait', 600),
     doc: !args.includes('--no-doc'),
+    rounds: Math.max(1, Math.floor(num('rounds', 2))),
   };
 }
 
@@ -89,6 +97,7 @@ function progress(line: string): void {
 
 async function benchRingkv(o: CompareOptions, dir: string, log: (s: string) => void): Promise<PhaseResult[]> {
   const devDir = join(dir, 'ringkv');
+  devDirs.add(devDir);
   const ringkv = (...args: string[]) =>
     execFileSync(process.execPath, [RINGKV_BIN, ...args, '--dir', devDir], { stdio: ['ignore', 'ignore', 'inherit'] });
   log(`starting ringkv: 5 nodes on 127.0.0.1:${o.basePort + 1}..${o.basePort + 5} in ${devDir}`);
@@ -164,6 +173,24 @@ export function comparisonTable(ringkv: readonly PhaseJson[], etcd: readonly Pha
   return rows.join('\n');
 }
 
+/** Each round's throughput ratio per phase, to show how much the rounds agree. */
+export function roundsTable(
+  ringkv: readonly (readonly PhaseJson[])[],
+  etcd: readonly (readonly PhaseJson[])[],
+): string {
+  const names = (ringkv[0] ?? []).map((p) => p.name);
+  const rows = [`| round | ${names.join(' ratio | ')} ratio |`, `|---|${names.map(() => '---|').join('')}`];
+  ringkv.forEach((phases, i) => {
+    const cells = names.map((name) => {
+      const r = phases.find((p) => p.name === name);
+      const e = etcd[i]?.find((p) => p.name === name);
+      return r === undefined || e === undefined ? 'n/a' : ratio(r.opsPerS, e.opsPerS);
+    });
+    rows.push(`| ${i + 1} (${i % 2 === 0 ? 'ringkv first' : 'etcd first'}) | ${cells.join(' | ')} |`);
+  });
+  return rows.join('\n');
+}
+
 function writeDoc(section: string): void {
   const current = existsSync(DOC) ? readFileSync(DOC, 'utf8') : `# Performance\n\n${BEGIN}\n${END}\n`;
   const start = current.indexOf(BEGIN);
@@ -175,13 +202,14 @@ function writeDoc(section: string): void {
   writeFileSync(DOC, next);
 }
 
-/** Pids of etcd members running now, for an interrupted run. */
+/** Pids of etcd members running now, and every ringkv dev folder used, for an interrupted run. */
 const etcdPids = new Set<number>();
+const devDirs = new Set<string>();
 
-/** Stops whatever runs in `dir`, synchronously: the ringkv dev cluster and the etcd members. */
+/** Stops whatever runs in `dir`, synchronously: the ringkv dev clusters and the etcd members. */
 function emergencyStop(dir: string): void {
-  const devDir = join(dir, 'ringkv');
-  if (existsSync(join(devDir, 'cluster.json'))) {
+  for (const devDir of devDirs) {
+    if (!existsSync(join(devDir, 'cluster.json'))) continue;
     try {
       execFileSync(process.execPath, [RINGKV_BIN, 'dev', 'stop', '--dir', devDir], { stdio: 'ignore' });
     } catch {
@@ -210,18 +238,33 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    const loadBeforeRingkv = await waitForQuiet(o, log);
-    const ringkv = (await benchRingkv(o, dir, log)).map(phaseJson);
-    for (const p of ringkv) log(formatPhase(p));
-    const loadBeforeEtcd = await waitForQuiet(o, log);
-    const etcd = (await benchEtcd(o, dir, log)).map(phaseJson);
-    for (const p of etcd) log(formatPhase(p));
+    const runs: Record<System, PhaseResult[][]> = { ringkv: [], etcd: [] };
+    const loads: string[] = [];
+    for (let round = 0; round < o.rounds; round++) {
+      const order: System[] = round % 2 === 0 ? ['ringkv', 'etcd'] : ['etcd', 'ringkv'];
+      for (const system of order) {
+        const load = await waitForQuiet(o, log);
+        loads.push(`${system} ${load.toFixed(2)}`);
+        log(`round ${round + 1} of ${o.rounds}: ${system}`);
+        const roundDir = join(dir, `round-${round + 1}`);
+        const phases = system === 'ringkv' ? await benchRingkv(o, roundDir, log) : await benchEtcd(o, roundDir, log);
+        for (const p of phases) log(formatPhase(phaseJson(p)));
+        runs[system].push(phases);
+      }
+    }
+    const combined = (system: System) =>
+      (runs[system][0] ?? []).map((p) =>
+        phaseJson(combinePhases(runs[system].map((r) => r.find((x) => x.name === p.name) ?? p))),
+      );
+    const ringkv = combined('ringkv');
+    const etcd = combined('etcd');
     const s = o.spec;
     const section = [
       `Command: \`npm run bench:compare${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\``,
       '',
-      `Run ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); 1-minute load average ` +
-        `before ringkv ${loadBeforeRingkv.toFixed(2)}, before etcd ${loadBeforeEtcd.toFixed(2)}, after ${loadavg()[0]!.toFixed(2)}.`,
+      `Run ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model ?? '?'}); ${o.rounds} round(s), ` +
+        `alternating which system goes first, each on fresh clusters; 1-minute load average before each run: ` +
+        `${loads.join(', ')}; after ${loadavg()[0]!.toFixed(2)}.`,
       `${s.records.toLocaleString('en-US')} records of ${s.valueBytes} bytes, ${s.concurrency} requests in flight, ` +
         `${s.distribution} keys, ${s.durationMs / 1000} s per workload after ${s.warmupMs / 1000} s unmeasured. ringkv: 5 nodes, N=3, quorum reads and writes ` +
         '(R=W=2), default durability (sync=batch: group-committed and fsynced before the ack), SDK over streams. ' +
@@ -229,12 +272,24 @@ async function main(): Promise<void> {
       '',
       comparisonTable(ringkv, etcd),
       '',
-      'Server CPU is user+system time from /proc of every server process, summed, per successful operation.',
+      'Server CPU is user+system time from /proc of every server process, summed, per successful operation. ' +
+        'Each row combines the rounds: operations and time add up, percentiles are over every sample.',
+      '',
+      roundsTable(
+        runs.ringkv.map((r) => r.map(phaseJson)),
+        runs.etcd.map((r) => r.map(phaseJson)),
+      ),
     ].join('\n');
     process.stdout.write(`\n${section}\n`);
     if (o.doc) writeDoc(section);
     const out = flag(args, 'out', '');
-    if (out !== '') writeFileSync(out, `${JSON.stringify({ ringkv, etcd }, null, 2)}\n`);
+    if (out !== '') {
+      const rounds = runs.ringkv.map((r, i) => ({
+        ringkv: r.map(phaseJson),
+        etcd: (runs.etcd[i] ?? []).map(phaseJson),
+      }));
+      writeFileSync(out, `${JSON.stringify({ ringkv, etcd, rounds }, null, 2)}\n`);
+    }
   } finally {
     cleanup();
   }

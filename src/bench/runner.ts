@@ -165,3 +165,64 @@ function startProgress(spec: PhaseSpec, c: Counters, start: number): NodeJS.Time
   timer.unref();
   return timer;
 }
+
+/**
+ * One phase measured several times (rounds of bench:compare) as if it were one run: operations,
+ * time and CPU add up, latency histograms merge (so percentiles are those of every sample), errors
+ * add up by code, and each node shows its CPU summed and its largest RSS.
+ */
+export function combinePhases(runs: readonly PhaseResult[]): PhaseResult {
+  const first = runs[0];
+  if (first === undefined) throw new Error('combinePhases: no runs');
+  const merged = () => new Histogram();
+  const latency = { all: merged(), read: merged(), update: merged() };
+  const errors: Record<string, number> = {};
+  const nodes = new Map<string, NodeUsage>();
+  let elapsedS = 0;
+  let ops = 0;
+  let okOps = 0;
+  let serverCpuS: number | null = 0;
+  let clientCpuS = 0;
+  for (const r of runs) {
+    if (r.name !== first.name || r.system !== first.system) {
+      throw new Error(`combinePhases: ${r.system} ${r.name} is not ${first.system} ${first.name}`);
+    }
+    elapsedS += r.elapsedS;
+    ops += r.ops;
+    okOps += r.okOps;
+    latency.all.add(r.latency.all);
+    latency.read.add(r.latency.read);
+    latency.update.add(r.latency.update);
+    for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
+    serverCpuS = serverCpuS === null || r.serverCpuS === null ? null : serverCpuS + r.serverCpuS;
+    clientCpuS += r.clientCpuS;
+    for (const n of r.nodes) {
+      const seen = nodes.get(n.id);
+      nodes.set(n.id, {
+        id: n.id,
+        pid: n.pid,
+        cpuS: seen === undefined ? n.cpuS : seen.cpuS === null || n.cpuS === null ? null : seen.cpuS + n.cpuS,
+        rssMb: seen === undefined ? n.rssMb : maxOrNull(seen.rssMb, n.rssMb),
+      });
+    }
+  }
+  return {
+    name: first.name,
+    system: first.system,
+    elapsedS,
+    ops,
+    okOps,
+    opsPerS: elapsedS === 0 ? 0 : okOps / elapsedS,
+    latency,
+    errors,
+    nodes: [...nodes.values()],
+    serverCpuS,
+    clientCpuS,
+  };
+}
+
+function maxOrNull(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}

@@ -4,6 +4,7 @@ import { runBench } from '../../src/bench/bench.js';
 import { bucketOf, Histogram, highestInBucket } from '../../src/bench/histogram.js';
 import { fnv32, recordKey, uniformChooser, zipfianChooser, zipfianRanks } from '../../src/bench/key-chooser.js';
 import { cpuSecondsFromStat, rssMbFromStatus } from '../../src/bench/proc-stats.js';
+import { combinePhases, type PhaseResult } from '../../src/bench/runner.js';
 import { errorCode, workloadByName } from '../../src/bench/workload.js';
 import { benchSpecFromFlags } from '../../src/cli/command-bench.js';
 import { parseDurationMs } from '../../src/cli/parse-flags.js';
@@ -167,5 +168,59 @@ describe('bench flags and workloads', () => {
     expect(errorCode({ code: 14 })).toBe('code 14');
     expect(errorCode(new TypeError('x'))).toBe('TypeError');
     expect(workloadByName('b')?.readShare).toBe(0.95);
+  });
+});
+
+describe('combining rounds of a phase', () => {
+  function phase(
+    latenciesUs: number[],
+    elapsedS: number,
+    errors: Record<string, number>,
+    cpuS: number | null,
+    rssMb: number,
+  ): PhaseResult {
+    const all = new Histogram();
+    for (const v of latenciesUs) all.record(v);
+    const failed = Object.values(errors).reduce((a, b) => a + b, 0);
+    return {
+      name: 'U',
+      system: 'ringkv',
+      elapsedS,
+      ops: latenciesUs.length + failed,
+      okOps: latenciesUs.length,
+      opsPerS: latenciesUs.length / elapsedS,
+      latency: { all, read: new Histogram(), update: all },
+      errors,
+      nodes: [{ id: 'n1', pid: 10, cpuS, rssMb }],
+      serverCpuS: cpuS,
+      clientCpuS: 0.5,
+    };
+  }
+
+  it('adds operations, time, errors and CPU, merges latencies, and keeps the largest RSS', () => {
+    const fast = phase([100, 100, 100], 1, { TIMEOUT: 1 }, 2, 150);
+    const slow = phase([5000], 1, { TIMEOUT: 2, UNAVAILABLE: 1 }, 3, 120);
+    const c = combinePhases([fast, slow]);
+    expect(c.okOps).toBe(4);
+    expect(c.ops).toBe(8);
+    expect(c.elapsedS).toBe(2);
+    expect(c.opsPerS).toBe(2);
+    expect(c.errors).toEqual({ TIMEOUT: 3, UNAVAILABLE: 1 });
+    expect(c.serverCpuS).toBe(5);
+    expect(c.clientCpuS).toBe(1);
+    expect(c.nodes).toEqual([{ id: 'n1', pid: 10, cpuS: 5, rssMb: 150 }]);
+    // Percentiles over every sample: three fast and one slow.
+    expect(c.latency.all.count).toBe(4);
+    expect(c.latency.all.percentile(50)).toBe(100);
+    expect(c.latency.all.percentile(100)).toBeGreaterThanOrEqual(5000);
+    // The inputs are left as they were.
+    expect(fast.latency.all.count).toBe(3);
+  });
+
+  it('reports CPU as unknown when a round could not read it, and refuses different phases', () => {
+    expect(combinePhases([phase([1], 1, {}, 1, 1), phase([1], 1, {}, null, 1)]).serverCpuS).toBeNull();
+    const other = { ...phase([1], 1, {}, 1, 1), name: 'C' };
+    expect(() => combinePhases([phase([1], 1, {}, 1, 1), other])).toThrow(/is not ringkv U/);
+    expect(() => combinePhases([])).toThrow(/no runs/);
   });
 });
