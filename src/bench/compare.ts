@@ -252,12 +252,14 @@ async function main(): Promise<void> {
         runs[system].push(phases);
       }
     }
+    // Each phase of every round of a system, combined into one; and each round on its own.
     const combined = (system: System) =>
       (runs[system][0] ?? []).map((p) =>
-        phaseJson(combinePhases(runs[system].map((r) => r.find((x) => x.name === p.name) ?? p))),
+        phaseJson(combinePhases(runs[system].flatMap((r) => r.filter((x) => x.name === p.name)))),
       );
     const ringkv = combined('ringkv');
     const etcd = combined('etcd');
+    const perRound = { ringkv: runs.ringkv.map((r) => r.map(phaseJson)), etcd: runs.etcd.map((r) => r.map(phaseJson)) };
     const s = o.spec;
     const section = [
       `Command: \`npm run bench:compare${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\``,
@@ -275,19 +277,13 @@ async function main(): Promise<void> {
       'Server CPU is user+system time from /proc of every server process, summed, per successful operation. ' +
         'Each row combines the rounds: operations and time add up, percentiles are over every sample.',
       '',
-      roundsTable(
-        runs.ringkv.map((r) => r.map(phaseJson)),
-        runs.etcd.map((r) => r.map(phaseJson)),
-      ),
+      roundsTable(perRound.ringkv, perRound.etcd),
     ].join('\n');
     process.stdout.write(`\n${section}\n`);
     if (o.doc) writeDoc(section);
     const out = flag(args, 'out', '');
     if (out !== '') {
-      const rounds = runs.ringkv.map((r, i) => ({
-        ringkv: r.map(phaseJson),
-        etcd: (runs.etcd[i] ?? []).map(phaseJson),
-      }));
+      const rounds = perRound.ringkv.map((r, i) => ({ ringkv: r, etcd: perRound.etcd[i] ?? [] }));
       writeFileSync(out, `${JSON.stringify({ ringkv, etcd, rounds }, null, 2)}\n`);
     }
   } finally {
