@@ -15,6 +15,8 @@ import { InvalidArgumentError } from '../common/errors.js';
 import { assert } from '../ring/assert.js';
 import {
   type Digest,
+  digestHi,
+  digestLo,
   keyHash,
   SEGMENTS_MAX,
   sameDigest,
@@ -22,7 +24,9 @@ import {
   segmentFromHash,
   segmentHash,
   termHi,
+  termHiOf,
   termLo,
+  termLoOf,
 } from './segment-hash.js';
 import {
   childrenPer,
@@ -116,6 +120,37 @@ export class MerkleTree implements LevelReader {
       hi ^= termHi(k1, k2, newDigest);
       lo ^= termLo(k1, k2, newDigest);
     }
+    this.#apply(k1, hi, lo);
+  }
+
+  /**
+   * update() for the write path: the key is key[start..] (a storage key behind a prefix) and its
+   * encoded version went from `before` to `after` (null: absent), digested here with versionDigest.
+   * Allocates nothing. O(|key| + |before| + |after| + depth).
+   */
+  updateEncoded(key: Uint8Array, start: number, before: Uint8Array | null, after: Uint8Array | null): void {
+    const k1 = segmentHash(key, start, key.length);
+    const k2 = keyHash(key, start, key.length);
+    let hi = 0;
+    let lo = 0;
+    if (before !== null) {
+      const dh = digestHi(before);
+      const dl = digestLo(before);
+      hi ^= termHiOf(k1, k2, dh, dl);
+      lo ^= termLoOf(k1, k2, dh, dl);
+    }
+    if (after !== null) {
+      const dh = digestHi(after);
+      const dl = digestLo(after);
+      hi ^= termHiOf(k1, k2, dh, dl);
+      lo ^= termLoOf(k1, k2, dh, dl);
+    }
+    // Equal versions cancel to a zero delta, which changes no word.
+    if ((hi | lo) !== 0) this.#apply(k1, hi, lo);
+  }
+
+  /** XORs a delta into the segment of segment hash k1 and each of its ancestors. */
+  #apply(k1: number, hi: number, lo: number): void {
     let node = segmentFromHash(k1, this.#segmentBits);
     for (let level = this.#levels.length - 1; level >= 0; level--, node >>>= this.#fanoutBits) {
       const words = this.#levels[level]!;

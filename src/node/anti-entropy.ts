@@ -246,17 +246,18 @@ export class AntiEntropy {
 
   private changed(skey: Uint8Array, before: Uint8Array | undefined, after: Uint8Array | null, deleted: boolean): void {
     const partition = partitionOfStorageKey(skey);
-    const key = userKey(skey);
-    const beforeDigest = before === undefined ? null : versionDigest(before);
-    const afterDigest = after === null ? null : versionDigest(after);
-    this.trees.get(partition)?.update(key, beforeDigest, afterDigest);
+    // Runs on every replica write: the tree hashes the user key in place (after the partition
+    // prefix) and digests both versions without allocating.
+    this.trees.get(partition)?.updateEncoded(skey, 2, before ?? null, after);
     const size = this.sizes.get(partition);
     if (size !== undefined) {
       size.keys += (after === null ? 0 : 1) - (before === undefined ? 0 : 1);
       size.bytes += entryBytes(skey, after) - entryBytes(skey, before ?? null);
     }
-    const rebuild = this.rebuilding.get(partition);
+    const rebuild = this.rebuilding.size === 0 ? undefined : this.rebuilding.get(partition);
     if (rebuild !== undefined) {
+      const beforeDigest = before === undefined ? null : versionDigest(before);
+      const afterDigest = after === null ? null : versionDigest(after);
       noteChange(
         rebuild,
         skey,
@@ -390,7 +391,7 @@ export class AntiEntropy {
       await this.scanPartition(partition, (e) => {
         rebuild.scanned = e.key;
         if (rebuild.latest.has(latin1(e.key))) return;
-        tree.update(userKey(e.key), null, versionDigest(e.value));
+        tree.updateEncoded(e.key, 2, null, e.value);
         rebuild.size.keys++;
         rebuild.size.bytes += entryBytes(e.key, e.value);
         onEntry?.(e);
