@@ -2,9 +2,10 @@
  * XXH32 in plain JS over a byte range, for the anti-entropy hook that runs on every replica write.
  *
  * The results are bit-for-bit those of xxhash-wasm's h32Raw (a unit test checks this on random input),
- * so trees keep their format. In JS it is cheaper for the short inputs of the write path (keys and
- * encoded DVV sets are tens of bytes): no copy into wasm memory, no call across the boundary, and
- * it hashes a range of a buffer in place, so the hook needs no subarray of the storage key.
+ * so trees keep their format. For short inputs (keys, small versions) it is cheaper than a call into
+ * wasm: no copy into wasm memory, no call across the boundary. It also hashes a range of a buffer in
+ * place, so the hook needs no subarray of the storage key. Longer versions still go to wasm, which
+ * is faster for them (segment-hash.ts).
  */
 
 const P1 = 0x9e3779b1 | 0;
