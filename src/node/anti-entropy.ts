@@ -35,7 +35,7 @@ import type { DataEntry, Env, KeyVersion, PeerReply } from './env.js';
 import type { FailureDetector } from './failure-detector.js';
 import type { Membership } from './membership.js';
 import { pause, takeTokens } from './pacing.js';
-import { keyAfter, partitionStart, type Replica, storageKey } from './replica.js';
+import { keyAfter, PARTITION_PREFIX_BYTES, partitionStart, type Replica, storageKey } from './replica.js';
 
 /** Anti-entropy figures for status. */
 export interface AntiEntropyStatus {
@@ -248,13 +248,13 @@ export class AntiEntropy {
     const partition = partitionOfStorageKey(skey);
     // Runs on every replica write: the tree hashes the user key in place (after the partition
     // prefix) and digests both versions without allocating.
-    this.trees.get(partition)?.updateEncoded(skey, 2, before ?? null, after);
+    this.trees.get(partition)?.updateEncoded(skey, PARTITION_PREFIX_BYTES, before ?? null, after);
     const size = this.sizes.get(partition);
     if (size !== undefined) {
       size.keys += (after === null ? 0 : 1) - (before === undefined ? 0 : 1);
       size.bytes += entryBytes(skey, after) - entryBytes(skey, before ?? null);
     }
-    const rebuild = this.rebuilding.size === 0 ? undefined : this.rebuilding.get(partition);
+    const rebuild = this.rebuilding.get(partition);
     if (rebuild !== undefined) {
       const beforeDigest = before === undefined ? null : versionDigest(before);
       const afterDigest = after === null ? null : versionDigest(after);
@@ -391,7 +391,7 @@ export class AntiEntropy {
       await this.scanPartition(partition, (e) => {
         rebuild.scanned = e.key;
         if (rebuild.latest.has(latin1(e.key))) return;
-        tree.updateEncoded(e.key, 2, null, e.value);
+        tree.updateEncoded(e.key, PARTITION_PREFIX_BYTES, null, e.value);
         rebuild.size.keys++;
         rebuild.size.bytes += entryBytes(e.key, e.value);
         onEntry?.(e);
@@ -639,7 +639,7 @@ function partitionOfStorageKey(skey: Uint8Array): number {
 }
 
 function userKey(skey: Uint8Array): Uint8Array {
-  return skey.subarray(2);
+  return skey.subarray(PARTITION_PREFIX_BYTES);
 }
 
 function latin1(b: Uint8Array): string {

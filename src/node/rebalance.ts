@@ -33,7 +33,7 @@ import type { AntiEntropy } from './anti-entropy.js';
 import type { NodeConfig } from './config.js';
 import type { DataEntry, Env, PartitionStatsEntry } from './env.js';
 import type { Membership } from './membership.js';
-import { keyAfter, partitionStart, type Replica } from './replica.js';
+import { keyAfter, PARTITION_PREFIX_BYTES, partitionStart, type Replica } from './replica.js';
 import { askPartitionStats, type Transfers } from './transfer.js';
 
 export class Rebalancer {
@@ -318,7 +318,7 @@ export class Rebalancer {
             page.map((e) =>
               this.env.transport.request(
                 member,
-                { type: 'replicaPut', key: e.key.subarray(2), state: e.value, forNode: '' },
+                { type: 'replicaPut', key: e.key.subarray(PARTITION_PREFIX_BYTES), state: e.value, forNode: '' },
                 TRANSFER_STEP_TIMEOUT_MS,
               ),
             ),

@@ -18,12 +18,15 @@ import {
 import type { Storage } from './env.js';
 import { KeyLock } from './key-lock.js';
 
+/** Bytes of the partition prefix of a storage key; the user key follows it. */
+export const PARTITION_PREFIX_BYTES = 2;
+
 /** Storage key: the partition (2 bytes, big-endian) then the key, so a partition is one range. */
 export function storageKey(partition: number, key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length + 2);
+  const out = new Uint8Array(key.length + PARTITION_PREFIX_BYTES);
   out[0] = partition >>> 8;
   out[1] = partition & 0xff;
-  out.set(key, 2);
+  out.set(key, PARTITION_PREFIX_BYTES);
   return out;
 }
 

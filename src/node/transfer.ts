@@ -28,7 +28,7 @@ import type { DataEntry, Env, KeyVersion, PartitionStatsEntry, PeerAddress, Peer
 import type { FailureDetector } from './failure-detector.js';
 import type { Membership, TransferReport } from './membership.js';
 import { takeTokens } from './pacing.js';
-import { keyAfter, partitionStart, type Replica, storageKey } from './replica.js';
+import { keyAfter, PARTITION_PREFIX_BYTES, partitionStart, type Replica, storageKey } from './replica.js';
 
 const CHECKPOINT_META = 'transfers';
 
@@ -142,7 +142,7 @@ export class Transfers {
     for (const e of page) {
       bytes += e.key.length + e.value.length;
       if (entries.length > 0 && bytes > TRANSFER_CHUNK_BYTES_MAX) break;
-      entries.push({ key: e.key.subarray(2), state: e.value });
+      entries.push({ key: e.key.subarray(PARTITION_PREFIX_BYTES), state: e.value });
     }
     return { type: 'transferChunk', entries, done: page.length < max && entries.length === page.length };
   }
