@@ -49,6 +49,13 @@ export const COORDINATOR_INFLIGHT_MAX = 10_000;
 export const STORAGE_BATCH_MAX = 512;
 /** Most replica writes waiting for the storage batch before new ones fail as OVERLOADED. */
 export const STORAGE_QUEUE_MAX = 20_000;
+/**
+ * While the store is busy (its last synced group held at least STORAGE_BUSY_GROUP requests), a
+ * synced group starts at least this long after the previous one started, so more writes share
+ * each fsync. An idle or lightly loaded store (smaller groups) syncs at once.
+ */
+export const STORAGE_COMMIT_WINDOW_MS = 4;
+export const STORAGE_BUSY_GROUP = 4;
 
 /** Interval between hello rounds while a node forms its ring. */
 export const FORMATION_RETRY_MS = 200;

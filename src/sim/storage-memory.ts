@@ -13,7 +13,7 @@ import { OverloadedError } from '../common/errors.js';
 import { STORAGE_QUEUE_MAX } from '../common/limits.js';
 import type { SyncMode } from '../node/config.js';
 import type { DataEntry, HintEntry, HintPosition, Storage, StorageWrite } from '../node/env.js';
-import { takeGroup } from '../node/storage-group.js';
+import { commitDelayMs, takeGroup } from '../node/storage-group.js';
 import type { SeededRandom } from './random.js';
 import type { Scheduler } from './scheduler.js';
 import { never, type SimProcess } from './sim-process.js';
@@ -75,6 +75,9 @@ export class MemoryStorage implements Storage {
   private readonly queue: Queued[] = [];
   private flushing = false;
   private readonly idle: (() => void)[] = [];
+  /** Size and virtual start time of the last group taken: the commit window's inputs. */
+  private lastGroup = 0;
+  private lastStart = 0;
 
   constructor(
     private readonly disk: MemoryDisk,
@@ -207,7 +210,24 @@ export class MemoryStorage implements Storage {
       return;
     }
     this.flushing = true;
+    const wait = commitDelayMs(this.syncMode, this.lastGroup, this.scheduler.now() - this.lastStart);
+    if (wait > 0) {
+      this.scheduler.after(
+        wait,
+        () => {
+          if (this.process.alive) this.commitNext();
+        },
+        `disk ${this.process.name} commit window`,
+      );
+      return;
+    }
+    this.commitNext();
+  }
+
+  private commitNext(): void {
+    this.lastStart = this.scheduler.now();
     const group = takeGroup(this.queue, this.syncMode);
+    this.lastGroup = group.length;
     this.scheduler.after(
       this.latency(this.timing.batchMs),
       () => {

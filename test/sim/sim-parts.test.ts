@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { STORAGE_BUSY_GROUP, STORAGE_COMMIT_WINDOW_MS } from '../../src/common/limits.js';
 import { fnv64Hex } from '../../src/sim/fnv64.js';
 import { SeededRandom } from '../../src/sim/random.js';
 import { Scheduler } from '../../src/sim/scheduler.js';
@@ -117,6 +118,26 @@ describe('MemoryStorage', () => {
     await removed;
     expect(storage.countData()).toBe(1);
     expect(storage.actualDataKeys()).toBe(1);
+  });
+
+  it('starts a busy store\'s next group a commit window after the last one, an idle store\'s at once', async () => {
+    const timing = { batchMs: [1, 1], metaMs: [1, 1], scanMs: [0, 0] } as const;
+    const finishTimes = async (size: number) => {
+      const s = new Scheduler();
+      const storage = new MemoryStorage(new MemoryDisk(), s, new SeededRandom(1), new SimProcess('n1', 1), 'batch', timing);
+      const write = (k: string) => storage.writeData([{ key: bytes(k), value: bytes('v'), created: true }]);
+      // A lone write commits from 0 to 1; the `size` queued behind it commit as one group from 1;
+      // one more write, queued once that group has started, commits after it.
+      const lone = write('lone');
+      const group = Promise.all(Array.from({ length: size }, (_, i) => write(`g${i}`))).then(() => s.now());
+      const next = lone.then(() => write('next')).then(() => s.now());
+      await s.run();
+      return [await group, await next];
+    };
+    // Busy: the second group waits until the window since the first start has passed.
+    expect(await finishTimes(STORAGE_BUSY_GROUP)).toEqual([2, 1 + STORAGE_COMMIT_WINDOW_MS + 1]);
+    // Idle (a small group): it starts as soon as the first one is written.
+    expect(await finishTimes(STORAGE_BUSY_GROUP - 1)).toEqual([2, 3]);
   });
 
   it('keeps completed writes and loses pending ones on a crash', async () => {

@@ -8,7 +8,7 @@ import { OverloadedError } from '../../common/errors.js';
 import { STORAGE_QUEUE_MAX } from '../../common/limits.js';
 import type { SyncMode } from '../config.js';
 import type { DataEntry, HintEntry, HintPosition, Storage, StorageWrite } from '../env.js';
-import { takeGroup } from '../storage-group.js';
+import { commitDelayMs, takeGroup } from '../storage-group.js';
 
 const DATA = 0x64; // 'd'
 const HINT = 0x68; // 'h'
@@ -34,6 +34,9 @@ export class LevelStorage implements Storage {
   private readonly queue: Queued[] = [];
   private flushing = false;
   private keys = 0;
+  /** Size and start time (performance.now()) of the last group taken: the commit window's inputs. */
+  private lastGroup = 0;
+  private lastStart = 0;
 
   private constructor(
     private readonly db: ClassicLevel<Uint8Array, Uint8Array>,
@@ -121,7 +124,11 @@ export class LevelStorage implements Storage {
     this.flushing = true;
     try {
       while (this.queue.length > 0) {
+        const wait = commitDelayMs(this.syncMode, this.lastGroup, performance.now() - this.lastStart);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.lastStart = performance.now();
         const group = takeGroup(this.queue, this.syncMode);
+        this.lastGroup = group.length;
         const batch = this.db.batch();
         let delta = 0;
         let mustSync = this.syncMode !== 'none';
