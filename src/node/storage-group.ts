@@ -27,6 +27,5 @@ export function takeGroup<T extends { readonly writes: readonly unknown[] }>(que
  */
 export function commitDelayMs(syncMode: SyncMode, previousGroup: number, sinceStartMs: number): number {
   if (syncMode !== 'batch' || previousGroup < STORAGE_BUSY_GROUP) return 0;
-  const rest = STORAGE_COMMIT_WINDOW_MS - sinceStartMs;
-  return rest > 0 ? rest : 0;
+  return Math.max(STORAGE_COMMIT_WINDOW_MS - sinceStartMs, 0);
 }

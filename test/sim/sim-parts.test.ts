@@ -120,11 +120,18 @@ describe('MemoryStorage', () => {
     expect(storage.actualDataKeys()).toBe(1);
   });
 
-  it('starts a busy store\'s next group a commit window after the last one, an idle store\'s at once', async () => {
+  it("starts a busy store's next group a commit window after the last one, an idle store's at once", async () => {
     const timing = { batchMs: [1, 1], metaMs: [1, 1], scanMs: [0, 0] } as const;
     const finishTimes = async (size: number) => {
       const s = new Scheduler();
-      const storage = new MemoryStorage(new MemoryDisk(), s, new SeededRandom(1), new SimProcess('n1', 1), 'batch', timing);
+      const storage = new MemoryStorage(
+        new MemoryDisk(),
+        s,
+        new SeededRandom(1),
+        new SimProcess('n1', 1),
+        'batch',
+        timing,
+      );
       const write = (k: string) => storage.writeData([{ key: bytes(k), value: bytes('v'), created: true }]);
       // A lone write commits from 0 to 1; the `size` queued behind it commit as one group from 1;
       // one more write, queued once that group has started, commits after it.
