@@ -2,22 +2,34 @@
  * Loads proto/ringkv/v1/ringkv.proto at run time with the same options the committed types in
  * src/gen were generated with (package.json "gen:proto"); they must stay identical.
  */
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType } from '../gen/ringkv.js';
+import { PROTO_LOADER_OPTIONS, PROTO_PATH } from './options.js';
+import { kvFrameCodec, peerBatchCodec } from './stream-codec.js';
 
-/** Loader options; mirror the flags of `npm run gen:proto`. */
-export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-};
+export { PROTO_LOADER_OPTIONS, PROTO_PATH } from './options.js';
 
-/** Absolute path of the .proto file (src/proto and dist/proto are both two levels deep). */
-export const PROTO_PATH = fileURLToPath(new URL('../../proto/ringkv/v1/ringkv.proto', import.meta.url));
+/** The two hot streams get the codecs of stream-codec.ts in place of the loader's converting ones. */
+function useStreamCodecs(definition: protoLoader.PackageDefinition): void {
+  const method = (service: string, name: string) =>
+    (definition[service] as protoLoader.ServiceDefinition | undefined)?.[name] as
+      | protoLoader.MethodDefinition<object, object>
+      | undefined;
+  const exchange = method('ringkv.v1.Peer', 'Exchange');
+  const stream = method('ringkv.v1.KV', 'Stream');
+  if (exchange === undefined || stream === undefined) throw new Error('ringkv.proto lacks Peer.Exchange or KV.Stream');
+  const peer = peerBatchCodec() as { serialize(m: object): Buffer; deserialize(b: Buffer): object };
+  const kv = kvFrameCodec() as { serialize(m: object): Buffer; deserialize(b: Buffer): object };
+  exchange.requestSerialize = peer.serialize;
+  exchange.responseSerialize = peer.serialize;
+  exchange.requestDeserialize = peer.deserialize;
+  exchange.responseDeserialize = peer.deserialize;
+  stream.requestSerialize = kv.serialize;
+  stream.responseSerialize = kv.serialize;
+  stream.requestDeserialize = kv.deserialize;
+  stream.responseDeserialize = kv.deserialize;
+}
 
 let cached: ProtoGrpcType | null = null;
 
@@ -25,6 +37,7 @@ let cached: ProtoGrpcType | null = null;
 export function ringkvProto(): ProtoGrpcType {
   if (cached === null) {
     const definition = protoLoader.loadSync(PROTO_PATH, PROTO_LOADER_OPTIONS);
+    useStreamCodecs(definition);
     cached = grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
   }
   return cached;

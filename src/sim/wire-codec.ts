@@ -1,11 +1,11 @@
 /**
  * The protobuf encoding the simulator pushes every message through, so that the node sees what
- * gRPC would hand it: proto/ringkv/v1/ringkv.proto loaded with protobufjs and converted exactly as
- * @grpc/proto-loader does (fromObject + encode on send; decode + toObject with the loader options
- * of src/proto/load.ts on receipt: camelCase names, Number longs, String enums, defaults, oneof
- * names, bytes as Buffer).
+ * gRPC would hand it: peer frames through the stream codec gRPC uses for them, and the unary KV
+ * and hello messages converted exactly as @grpc/proto-loader does (fromObject + encode on send;
+ * decode + toObject with the loader options of src/proto/options.ts on receipt: camelCase names,
+ * Number longs, String enums, defaults, oneof names, bytes as Buffer).
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import type { ChangePlan, ChangePlan__Output } from '../gen/ringkv/v1/ChangePlan.js';
 import type { DeleteRequest, DeleteRequest__Output } from '../gen/ringkv/v1/DeleteRequest.js';
 import type { GetRequest, GetRequest__Output } from '../gen/ringkv/v1/GetRequest.js';
@@ -15,7 +15,8 @@ import type { HelloResponse, HelloResponse__Output } from '../gen/ringkv/v1/Hell
 import type { PeerBatch, PeerBatch__Output } from '../gen/ringkv/v1/PeerBatch.js';
 import type { PutRequest, PutRequest__Output } from '../gen/ringkv/v1/PutRequest.js';
 import type { PutResponse, PutResponse__Output } from '../gen/ringkv/v1/PutResponse.js';
-import { PROTO_LOADER_OPTIONS, PROTO_PATH } from '../proto/load.js';
+import { PROTO_LOADER_OPTIONS } from '../proto/options.js';
+import { peerBatchCodec, protoRoot } from '../proto/stream-codec.js';
 
 /** One message type: input shape to bytes, bytes to output shape. */
 export interface WireType<In, Out> {
@@ -23,21 +24,10 @@ export interface WireType<In, Out> {
   decode(bytes: Uint8Array): Out;
 }
 
-let root: protobuf.Root | null = null;
-
-function loaded(): protobuf.Root {
-  if (root === null) {
-    // proto-loader hands its options to Root.loadSync too (keepCase lives there).
-    root = new protobuf.Root().loadSync(PROTO_PATH, PROTO_LOADER_OPTIONS as protobuf.IParseOptions);
-    root.resolveAll();
-  }
-  return root;
-}
-
 function wireType<In, Out>(name: string): WireType<In, Out> {
   let type: protobuf.Type | null = null;
   const resolved = () => {
-    type ??= loaded().lookupType(name);
+    type ??= protoRoot().lookupType(name);
     return type;
   };
   return {
@@ -52,7 +42,11 @@ function wireType<In, Out>(name: string): WireType<In, Out> {
 
 /** The message types the simulator carries: peer frames, hellos and the KV calls. */
 export const wire = {
-  peerBatch: wireType<PeerBatch, PeerBatch__Output>('ringkv.v1.PeerBatch'),
+  // Peer frames go through the codec gRPC uses for Peer.Exchange (src/proto/stream-codec.ts).
+  peerBatch: {
+    encode: (message: PeerBatch): Uint8Array => peerBatchCodec().serialize(message),
+    decode: (bytes: Uint8Array): PeerBatch__Output => peerBatchCodec().deserialize(bytes),
+  } satisfies WireType<PeerBatch, PeerBatch__Output>,
   helloRequest: wireType<HelloRequest, HelloRequest__Output>('ringkv.v1.HelloRequest'),
   helloResponse: wireType<HelloResponse, HelloResponse__Output>('ringkv.v1.HelloResponse'),
   getRequest: wireType<GetRequest, GetRequest__Output>('ringkv.v1.GetRequest'),
