@@ -5,7 +5,7 @@
  * level. Then only the keys of the differing segments are listed and compared (differingKeys).
  */
 
-import { Buffer } from 'node:buffer';
+import { latin1 } from '../common/bytes.js';
 import { InvalidArgumentError } from '../common/errors.js';
 import { assert } from '../ring/assert.js';
 import { MerkleTree, type TreeEntry } from './merkle-tree.js';
@@ -114,5 +114,5 @@ export function differingKeys(local: Iterable<TreeEntry>, remote: Iterable<TreeE
 
 // Latin-1 maps each byte to one code unit, so equal strings mean equal keys.
 function keyId(key: Uint8Array): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+  return latin1(key);
 }

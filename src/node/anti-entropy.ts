@@ -9,6 +9,7 @@
 
 import { TokenBucket } from '../antientropy/budget.js';
 import { type Digest, diffLeaves, MerkleTree, segmentOf, versionDigest } from '../antientropy/index.js';
+import { latin1 } from '../common/bytes.js';
 import {
   AE_CONFIRM_MS,
   AE_CONFIRM_SEGMENTS_MAX,
@@ -640,10 +641,6 @@ function partitionOfStorageKey(skey: Uint8Array): number {
 
 function userKey(skey: Uint8Array): Uint8Array {
   return skey.subarray(PARTITION_PREFIX_BYTES);
-}
-
-function latin1(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }
 
 function fromLatin1(s: string): Uint8Array {

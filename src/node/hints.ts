@@ -4,6 +4,8 @@
  * hints are replayed to it in paced batches and deleted once it acknowledged them. Replay merges
  * (DVV sync), so it is idempotent, and it resumes from what is still stored after any crash.
  */
+
+import { latin1 } from '../common/bytes.js';
 import { OverloadedError } from '../common/errors.js';
 import {
   HANDOFF_RATE_WINDOW_MS,
@@ -218,7 +220,7 @@ function decodeHint(value: Uint8Array): { createdAt: number; state: DvvSet } {
 }
 
 function lockKey(target: string, key: Uint8Array): string {
-  return `${target}\u0000${Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')}`;
+  return `${target}\u0000${latin1(key)}`;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

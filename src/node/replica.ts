@@ -2,6 +2,8 @@
  * The local replica: this node's copy of the keys it stores, as DVV sets. Every change is a
  * read-modify-write under a per-key lock, and reaches storage as one atomic batch.
  */
+
+import { latin1 } from '../common/bytes.js';
 import { TooLargeError } from '../common/errors.js';
 import { decodeDvvSet, encodeDvvSet } from '../versioning/dvv-codec.js';
 import {
@@ -174,7 +176,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 function lockKey(skey: Uint8Array): string {
-  return Buffer.from(skey.buffer, skey.byteOffset, skey.byteLength).toString('latin1');
+  return latin1(skey);
 }
 
 function fromLockKey(k: string): Uint8Array {

@@ -62,6 +62,18 @@ function signed(body: number[]): string {
 }
 
 describe('client context', () => {
+  test('encodes a fixed vector, secret and key to the context earlier builds gave (contexts outlive a build)', () => {
+    const vv = new Map([
+      ['n1#a1b2', 3],
+      ['n2#ffee', 17],
+      ['n3#0001', 1],
+    ]);
+    const key = new TextEncoder().encode('user0000000042');
+    const context = 'AQMHbjEjYTFiMgMHbjIjZmZlZREHbjMjMDAwMQGZCJ8nKdCaLOcyRh4';
+    expect(encodeContext(vv, 'test-secret-0123456789abcdef', key)).toBe(context);
+    expect(sorted(decodeContext(context, 'test-secret-0123456789abcdef', MAX_CHARS, key))).toEqual(sorted(vv));
+  });
+
   test('its MAC is HMAC-SHA256 as createHmac computes it, for secrets of any length and any key', () => {
     fc.assert(
       fc.property(

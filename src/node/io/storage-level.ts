@@ -154,8 +154,12 @@ export class LevelStorage implements Storage {
   }
 }
 
+/**
+ * The key with its section byte in front. A pooled Buffer: LevelDB copies the key, and a small
+ * Uint8Array handed to native code would first be moved off the V8 heap.
+ */
 function prefixed(section: number, key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(key.length + 1);
+  const out = Buffer.allocUnsafe(key.length + 1);
   out[0] = section;
   out.set(key, 1);
   return out;
