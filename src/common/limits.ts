@@ -55,6 +55,11 @@ export const STORAGE_QUEUE_MAX = 20_000;
  * each fsync. An idle or lightly loaded store (smaller groups) syncs at once.
  */
 export const STORAGE_COMMIT_WINDOW_MS = 4;
+/**
+ * Bytes of recently read or written data versions a node keeps in memory (keys, values and an
+ * allowance per entry), so the read before each replica write seldom goes to LevelDB.
+ */
+export const STORAGE_CACHE_BYTES = 32 * 1024 * 1024;
 export const STORAGE_BUSY_GROUP = 4;
 
 /** Interval between hello rounds while a node forms its ring. */

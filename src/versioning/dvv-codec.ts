@@ -128,7 +128,9 @@ export function decodeDvvSet(bytes: Uint8Array): DvvSet {
     }
     const flags = reader.byte();
     if ((flags & ~FLAG_TOMBSTONE) !== 0) malformed(`unknown sibling flags ${flags}`);
-    // A copy, so a stored set never pins or aliases the (possibly pooled or reused) input buffer.
+    // slice() copies a plain Uint8Array input; on a Buffer (LevelDB's read, a gRPC frame's field)
+    // it is a view, which is safe because neither is written again once handed over, and cheaper
+    // on the hot read path. A long-lived set made from a large frame would pin the frame.
     const value = flags === FLAG_TOMBSTONE ? null : reader.view(reader.varint()).slice();
     siblings.push({ dot: { actor: actors[index]!, counter }, value });
     previousIndex = index;

@@ -94,4 +94,50 @@ describe('LevelStorage', () => {
     expect(await again.getData(bytes('k2'))).toBeUndefined();
     await again.close();
   });
+
+  it('reads its own writes and deletes through the value cache, and from disk after a reopen', async () => {
+    const dir = tempDir();
+    const s = await LevelStorage.open(dir, 'batch');
+    await s.writeData([{ key: bytes('k'), value: bytes('v1'), created: true }]);
+    expect(new TextDecoder().decode(await s.getData(bytes('k')))).toBe('v1');
+    await s.writeData([{ key: bytes('k'), value: bytes('v2'), created: false }]);
+    expect(new TextDecoder().decode(await s.getData(bytes('k')))).toBe('v2');
+    await s.writeData([{ key: bytes('k'), value: null, created: false }]);
+    expect(await s.getData(bytes('k'))).toBeUndefined();
+    await s.writeData([{ key: bytes('j'), value: bytes('kept'), created: true }]);
+    await s.close();
+    const again = await LevelStorage.open(dir, 'batch');
+    expect(again.cachedBytes()).toBe(0);
+    expect(await again.getData(bytes('k'))).toBeUndefined();
+    expect(new TextDecoder().decode(await again.getData(bytes('j')))).toBe('kept');
+    expect(again.cachedBytes()).toBeGreaterThan(0);
+    await again.close();
+  });
+
+  it('keeps the value cache within its byte budget and still reads every key', async () => {
+    const budget = 4096;
+    const s = await LevelStorage.open(tempDir(), 'none', budget);
+    const value = new Uint8Array(200).fill(7);
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => s.writeData([{ key: bytes(`key${i}`), value, created: true }])),
+    );
+    expect(s.cachedBytes()).toBeLessThanOrEqual(budget);
+    expect(s.cachedBytes()).toBeGreaterThan(0);
+    for (let i = 0; i < 100; i++) expect((await s.getData(bytes(`key${i}`)))?.length).toBe(200);
+    expect(s.cachedBytes()).toBeLessThanOrEqual(budget);
+    await s.close();
+  });
+
+  it('caches a copy of a value that is a view into a larger buffer', async () => {
+    const s = await LevelStorage.open(tempDir(), 'none');
+    for (const frame of [new Uint8Array(1 << 16).fill(1), Buffer.alloc(1 << 16, 1)]) {
+      await s.writeData([{ key: bytes('v'), value: frame.subarray(10, 20), created: true }]);
+      frame.fill(9); // whoever owned the frame reuses it
+      const read = await s.getData(bytes('v'));
+      expect(read?.length).toBe(10);
+      expect(read?.buffer.byteLength).toBe(10);
+      expect([...read!]).toEqual(new Array(10).fill(1));
+    }
+    await s.close();
+  });
 });

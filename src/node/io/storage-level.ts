@@ -4,8 +4,9 @@
  * that arrive while one is being written are written together, with one fsync, in the next.
  */
 import { ClassicLevel } from 'classic-level';
+import { latin1 } from '../../common/bytes.js';
 import { OverloadedError } from '../../common/errors.js';
-import { STORAGE_QUEUE_MAX } from '../../common/limits.js';
+import { STORAGE_CACHE_BYTES, STORAGE_QUEUE_MAX } from '../../common/limits.js';
 import type { SyncMode } from '../config.js';
 import type { DataEntry, HintEntry, HintPosition, Storage, StorageWrite } from '../env.js';
 import { commitDelayMs, takeGroup } from '../storage-group.js';
@@ -20,6 +21,65 @@ interface RawWrite {
   readonly value: Uint8Array | null;
   /** Change to the data key count once written. */
   readonly keyDelta: number;
+  /** For a data write: the cache's key for it (latin1 of the unprefixed key). */
+  readonly cacheKey: string | null;
+}
+
+/** Allowance per cached entry for the Map slot, the string and the array objects. */
+const CACHE_ENTRY_OVERHEAD_BYTES = 160;
+
+/**
+ * Data values as LevelDB holds them, for the keys read or written most recently, within a byte
+ * budget; the least recently used go first. Every data write updates it once LevelDB has it, and
+ * a read fills it from LevelDB, so a hit is exactly what a LevelDB read would return.
+ */
+class ValueCache {
+  private readonly entries = new Map<string, Uint8Array>();
+  private used = 0;
+
+  constructor(private readonly budget: number) {}
+
+  get bytes(): number {
+    return this.used;
+  }
+
+  get(key: string): Uint8Array | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      // Move to the newest end.
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: Uint8Array | null): void {
+    const old = this.entries.get(key);
+    if (old !== undefined) {
+      this.entries.delete(key);
+      this.used -= entryBytes(key, old);
+    }
+    if (value === null) return;
+    const size = entryBytes(key, value);
+    if (size > this.budget) return;
+    this.entries.set(key, value);
+    this.used += size;
+    for (const [k, v] of this.entries) {
+      if (this.used <= this.budget) break;
+      this.entries.delete(k);
+      this.used -= entryBytes(k, v);
+    }
+  }
+}
+
+function entryBytes(key: string, value: Uint8Array): number {
+  return key.length + value.byteLength + CACHE_ENTRY_OVERHEAD_BYTES;
+}
+
+/** The value alone: a view into a larger buffer (a network frame) would pin all of it. */
+function ownBytes(value: Uint8Array): Uint8Array {
+  // new Uint8Array copies (a Buffer's slice() would not).
+  return value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : new Uint8Array(value);
 }
 
 interface Queued {
@@ -37,25 +97,40 @@ export class LevelStorage implements Storage {
   /** Size and start time (performance.now()) of the last group taken: the commit window's inputs. */
   private lastGroup = 0;
   private lastStart = 0;
+  private readonly cache: ValueCache;
 
   private constructor(
     private readonly db: ClassicLevel<Uint8Array, Uint8Array>,
     private readonly syncMode: SyncMode,
-  ) {}
+    cacheBytes: number,
+  ) {
+    this.cache = new ValueCache(cacheBytes);
+  }
 
   /** Opens (creating if needed) the store in `dir` and counts its keys. */
-  static async open(dir: string, syncMode: SyncMode): Promise<LevelStorage> {
+  static async open(dir: string, syncMode: SyncMode, cacheBytes = STORAGE_CACHE_BYTES): Promise<LevelStorage> {
     const db = new ClassicLevel<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
     await db.open();
-    const storage = new LevelStorage(db, syncMode);
+    const storage = new LevelStorage(db, syncMode, cacheBytes);
     for await (const _ of db.keys({ gte: Uint8Array.of(DATA), lt: Uint8Array.of(DATA + 1) })) storage.keys++;
     return storage;
   }
 
   getData(key: Uint8Array): Promise<Uint8Array | undefined> {
+    const cacheKey = latin1(key);
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined) return Promise.resolve(cached);
     // getSync costs about a third of an async get here (no thread-pool round trip, no snapshot
-    // promise); reads are small and mostly cached, so blocking the loop that briefly is cheaper.
-    return Promise.resolve(this.db.getSync(prefixed(DATA, key)));
+    // promise); reads are small and mostly in LevelDB's caches, so blocking the loop that briefly
+    // is cheaper.
+    const value = this.db.getSync(prefixed(DATA, key));
+    if (value !== undefined) this.cache.set(cacheKey, value);
+    return Promise.resolve(value);
+  }
+
+  /** Bytes the value cache holds now (within the budget given to open). */
+  cachedBytes(): number {
+    return this.cache.bytes;
   }
 
   writeData(writes: readonly StorageWrite[]): Promise<void> {
@@ -63,6 +138,7 @@ export class LevelStorage implements Storage {
       key: prefixed(DATA, w.key),
       value: w.value,
       keyDelta: w.created ? 1 : w.value === null ? -1 : 0,
+      cacheKey: latin1(w.key),
     }));
     return this.enqueue(raw, false);
   }
@@ -84,7 +160,7 @@ export class LevelStorage implements Storage {
   }
 
   writeHint(target: string, key: Uint8Array, value: Uint8Array | null): Promise<void> {
-    return this.enqueue([{ key: hintKey(target, key), value, keyDelta: 0 }], true);
+    return this.enqueue([{ key: hintKey(target, key), value, keyDelta: 0, cacheKey: null }], true);
   }
 
   async scanHints(target: string | null, after: HintPosition | null, limit: number): Promise<HintEntry[]> {
@@ -143,8 +219,16 @@ export class LevelStorage implements Storage {
         try {
           await batch.write({ sync: mustSync });
           this.keys += delta;
+          // In queue order, so the cache ends with each key's last write.
+          for (const q of group) {
+            for (const w of q.writes) {
+              if (w.cacheKey !== null) this.cache.set(w.cacheKey, w.value === null ? null : ownBytes(w.value));
+            }
+          }
           for (const q of group) q.resolve();
         } catch (err) {
+          // What LevelDB now holds for these keys is not known here: let reads ask it.
+          for (const q of group) for (const w of q.writes) if (w.cacheKey !== null) this.cache.set(w.cacheKey, null);
           for (const q of group) q.reject(err);
         }
       }
