@@ -128,8 +128,9 @@ export class Replica {
   }
 
   /** `k` is lockKey(skey). */
-  private async readEncoded(skey: Uint8Array, k: string): Promise<Uint8Array | undefined> {
-    return this.pending.get(k) ?? (await this.storage.getData(skey));
+  private readEncoded(skey: Uint8Array, k: string): Promise<Uint8Array | undefined> {
+    const pending = this.pending.get(k);
+    return pending !== undefined ? Promise.resolve(pending) : this.storage.getData(skey);
   }
 
   /**

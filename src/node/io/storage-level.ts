@@ -29,8 +29,9 @@ interface RawWrite {
 const CACHE_ENTRY_OVERHEAD_BYTES = 160;
 
 /**
- * Data values as LevelDB holds them, for the keys read or written most recently, within a byte
- * budget; the least recently used go first. Every data write updates it once LevelDB has it, and
+ * Data values as LevelDB holds them, for the keys read from disk or written most recently, within
+ * a byte budget; the oldest of those go first (a hit does not reorder: that would cost two more
+ * Map operations per read, and a key evicted while hot is read back from LevelDB once). Every data write updates it once LevelDB has it, and
  * a read fills it from LevelDB, so a hit is exactly what a LevelDB read would return.
  */
 class ValueCache {
@@ -44,13 +45,7 @@ class ValueCache {
   }
 
   get(key: string): Uint8Array | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      // Move to the newest end.
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    return this.entries.get(key);
   }
 
   set(key: string, value: Uint8Array | null): void {
