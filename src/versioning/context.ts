@@ -12,10 +12,10 @@
  * its counters would supersede siblings the client never saw.
  */
 import { Buffer } from 'node:buffer';
-import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { InvalidArgumentError } from '../common/errors.js';
 import { actorFromUtf8, actorToUtf8, compareActors } from './actor-bytes.js';
 import type { Actor, VersionVector } from './dvv-set.js';
+import { HmacSha256 } from './sha256.js';
 import { ByteReader, varintSize, writeVarint } from './varint.js';
 
 const FORMAT_VERSION = 1;
@@ -27,18 +27,31 @@ const CONTEXT_BYTES_MIN = 2 + MAC_BYTES;
 const MAC_LABEL = Buffer.from('ringkv context v1\0', 'latin1');
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
-/** The cluster secret as a key object, made once per secret rather than once per MAC. */
-let macKey: { secret: string; key: KeyObject } | null = null;
+/** The cluster secret's HMAC key, made once per secret rather than once per MAC. */
+let macKey: { secret: string; hmac: HmacSha256 } | null = null;
 
-function mac(body: Uint8Array, secret: string, key: Uint8Array): Buffer {
-  if (macKey?.secret !== secret) macKey = { secret, key: createSecretKey(Buffer.from(secret, 'utf8')) };
-  // The whole input in one (pooled) buffer and one update: the MAC of the concatenation.
+/**
+ * Writes the MAC of (label, key, body) into `out` at `at`. The whole input goes into one pooled
+ * buffer: the MAC of the concatenation, as successive updates would give.
+ */
+function macInto(body: Uint8Array, secret: string, key: Uint8Array, out: Uint8Array, at: number): void {
+  if (macKey?.secret !== secret) macKey = { secret, hmac: new HmacSha256(Buffer.from(secret, 'utf8')) };
   const input = Buffer.allocUnsafe(MAC_LABEL.length + varintSize(key.length) + key.length + body.length);
   MAC_LABEL.copy(input, 0);
-  const at = writeVarint(input, MAC_LABEL.length, key.length);
-  input.set(key, at);
-  input.set(body, at + key.length);
-  return createHmac('sha256', macKey.key).update(input).digest().subarray(0, MAC_BYTES);
+  const next = writeVarint(input, MAC_LABEL.length, key.length);
+  input.set(key, next);
+  input.set(body, next + key.length);
+  macKey.hmac.macInto(input, out, at, MAC_BYTES);
+}
+
+/** Scratch for the MAC a context is checked against. */
+const expectedMac = new Uint8Array(MAC_BYTES);
+
+/** Compares in time independent of where the bytes differ (every byte is read). */
+function sameMac(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length && i < b.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
 }
 
 /** Turns a key's version vector into the opaque, authenticated context string given to clients. */
@@ -58,7 +71,7 @@ export function encodeContext(vv: VersionVector, secret: string, key: Uint8Array
     out.set(names[i]!, at);
     at = writeVarint(out, at + names[i]!.length, vv.get(actors[i]!)!);
   }
-  out.set(mac(out.subarray(0, size), secret, key), size);
+  macInto(out.subarray(0, size), secret, key, out, size);
   return out.toString('base64url');
 }
 
@@ -83,7 +96,8 @@ export function decodeContext(context: string, secret: string, maxChars: number,
   if (bytes.length < CONTEXT_BYTES_MIN) invalid(`context is too short (${bytes.length} bytes)`);
 
   const body = bytes.subarray(0, bytes.length - MAC_BYTES);
-  if (!timingSafeEqual(mac(body, secret, key), bytes.subarray(bytes.length - MAC_BYTES))) {
+  macInto(body, secret, key, expectedMac, 0);
+  if (!sameMac(expectedMac, bytes.subarray(bytes.length - MAC_BYTES))) {
     invalid('context is forged, corrupted, or was read from another key');
   }
   return parseBody(body);
