@@ -29,9 +29,9 @@ interface RawWrite {
 const CACHE_ENTRY_OVERHEAD_BYTES = 160;
 
 /**
- * Data values as LevelDB holds them, for the keys read from disk or written most recently, within
- * a byte budget; the oldest of those go first (a hit does not reorder: that would cost two more
- * Map operations per read, and a key evicted while hot is read back from LevelDB once). Every data write updates it once LevelDB has it, and
+ * Data values as LevelDB holds them, for keys read from disk or written, within a byte budget;
+ * the key cached first goes first (neither a hit nor an overwrite reorders: that would cost more
+ * Map operations per request, and a key evicted while hot is read back from LevelDB once). Every data write updates it once LevelDB has it, and
  * a read fills it from LevelDB, so a hit is exactly what a LevelDB read would return.
  */
 class ValueCache {
@@ -50,15 +50,19 @@ class ValueCache {
 
   set(key: string, value: Uint8Array | null): void {
     const old = this.entries.get(key);
-    if (old !== undefined) {
-      this.entries.delete(key);
-      this.used -= entryBytes(key, old);
+    if (old !== undefined) this.used -= entryBytes(key, old);
+    const size = value === null ? 0 : entryBytes(key, value);
+    if (value === null || size > this.budget) {
+      if (old !== undefined) this.entries.delete(key);
+      return;
     }
-    if (value === null) return;
-    const size = entryBytes(key, value);
-    if (size > this.budget) return;
+    // An overwrite keeps the key's place: the order is that of first insertion.
     this.entries.set(key, value);
     this.used += size;
+    if (this.used > this.budget) this.evict();
+  }
+
+  private evict(): void {
     for (const [k, v] of this.entries) {
       if (this.used <= this.budget) break;
       this.entries.delete(k);
