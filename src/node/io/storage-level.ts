@@ -29,10 +29,11 @@ interface RawWrite {
 const CACHE_ENTRY_OVERHEAD_BYTES = 160;
 
 /**
- * Data values as LevelDB holds them, for keys read from disk or written, within a byte budget;
- * the key cached first goes first (neither a hit nor an overwrite reorders: that would cost more
- * Map operations per request, and a key evicted while hot is read back from LevelDB once). Every data write updates it once LevelDB has it, and
- * a read fills it from LevelDB, so a hit is exactly what a LevelDB read would return.
+ * Data values as LevelDB holds them, for keys read from disk or written, within a byte budget.
+ * Every data write updates it once LevelDB has it, and a read fills it from LevelDB, so a hit is
+ * exactly what a LevelDB read would return. The key cached first goes first: neither a hit nor an
+ * overwrite reorders (that would cost more Map operations per request, and a key evicted while hot
+ * is read back from LevelDB once).
  */
 class ValueCache {
   private readonly entries = new Map<string, Uint8Array>();
@@ -227,7 +228,9 @@ export class LevelStorage implements Storage {
           for (const q of group) q.resolve();
         } catch (err) {
           // What LevelDB now holds for these keys is not known here: let reads ask it.
-          for (const q of group) for (const w of q.writes) if (w.cacheKey !== null) this.cache.set(w.cacheKey, null);
+          for (const q of group) {
+            for (const w of q.writes) if (w.cacheKey !== null) this.cache.set(w.cacheKey, null);
+          }
           for (const q of group) q.reject(err);
         }
       }
