@@ -213,9 +213,11 @@ export class RingNode {
           return { type: 'replicaReply', found, state: found ? encodeDvvSet(state) : new Uint8Array(0) };
         }
         const ring = this.membership.requireRing();
-        const state = await this.replica.read(storageKey(partitionOf(request.key, ring.q), request.key));
-        const found = state.vv.size > 0;
-        return { type: 'replicaReply', found, state: found ? encodeDvvSet(state) : new Uint8Array(0) };
+        // The stored bytes are the canonical encoding of the state: no decode and encode again.
+        const stored = await this.replica.readStored(storageKey(partitionOf(request.key, ring.q), request.key));
+        return stored === undefined
+          ? { type: 'replicaReply', found: false, state: new Uint8Array(0) }
+          : { type: 'replicaReply', found: true, state: stored };
       }
       case 'replicaPut': {
         if (request.forNode !== '') {

@@ -79,6 +79,14 @@ export class Replica {
     return bytes === undefined ? EMPTY_DVV_SET : decodeDvvSet(bytes);
   }
 
+  /**
+   * The local state of a key in its stored form (encodeDvvSet's bytes, shared: read them, never
+   * write them), or undefined when absent. A peer's read is answered with these as they are.
+   */
+  readStored(skey: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.readEncoded(skey, lockKey(skey));
+  }
+
   /** A client write coordinated here: a new dot for `actor` superseding what `context` saw. */
   async update(
     skey: Uint8Array,
