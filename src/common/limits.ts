@@ -54,7 +54,7 @@ export const STORAGE_QUEUE_MAX = 20_000;
  * synced group starts at least this long after the previous one started, so more writes share
  * each fsync. An idle or lightly loaded store (smaller groups) syncs at once. 8 ms rather than 4
  * halved the fsyncs per node under workload U (about 190 to 100 a second) for about 2% less node
- * CPU per put and no worse p99 (4 paired runs, 2026-12-02).
+ * CPU per put and no worse p99 (4 alternating pairs of runs, 2026-12-02).
  */
 export const STORAGE_COMMIT_WINDOW_MS = 8;
 /**
