@@ -502,7 +502,7 @@ export class AntiEntropy {
       if (mine !== undefined && sameBytes(mine.value, e.state)) continue;
       differed++;
       await this.token();
-      await this.replica.merge(storageKey(partition, e.key), decodeDvvSet(e.state));
+      await this.replica.merge(storageKey(partition, e.key), e.state);
       this.keysRepaired++;
     }
     const push: KeyVersion[] = [];

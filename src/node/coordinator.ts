@@ -243,7 +243,7 @@ export class Coordinator {
       }
       if (request.type === 'replicaPut') {
         const skey = storageKey(partitionOf(request.key, ring.q), request.key);
-        const state = await this.deps.replica.merge(skey, decodeDvvSet(request.state));
+        const state = await this.deps.replica.merge(skey, request.state);
         return { nodeId: self, role: 'primary', ok: true, value: state };
       }
       throw new Error(`local replica cannot serve ${request.type}`);

@@ -225,10 +225,7 @@ export class RingNode {
           return { type: 'replicaReply', found: false, state: new Uint8Array(0) };
         }
         const ring = this.membership.requireRing();
-        await this.replica.merge(
-          storageKey(partitionOf(request.key, ring.q), request.key),
-          decodeDvvSet(request.state),
-        );
+        await this.replica.merge(storageKey(partitionOf(request.key, ring.q), request.key), request.state);
         return { type: 'replicaReply', found: false, state: new Uint8Array(0) };
       }
       case 'gossip':

@@ -112,14 +112,22 @@ export class Replica {
     });
   }
 
-  /** Merges a version from another replica; resolves once the merge is durable. */
-  async merge(skey: Uint8Array, incoming: DvvSet): Promise<DvvSet> {
+  /**
+   * Merges a version from another replica, given in its encoded form (a replica write, a repair, a
+   * transfer); resolves with the merged state once it is durable. Rejects if `encoded` is malformed.
+   */
+  async merge(skey: Uint8Array, encoded: Uint8Array): Promise<DvvSet> {
+    const incoming = decodeDvvSet(encoded);
     const k = lockKey(skey);
     const result = await this.lock.with(k, async () => {
       const before = await this.readEncoded(skey, k);
       const local = before === undefined ? EMPTY_DVV_SET : decodeDvvSet(before);
       const merged = sync(local, incoming);
       if (equalDvv(merged, local)) return { state: local, durable: Promise.resolve() };
+      // Usually the incoming version supersedes the local one. Then the merge is the incoming
+      // version, and `encoded` is already its encoding: decode accepts only the canonical form,
+      // and equal dots carry equal values.
+      if (equalDvv(merged, incoming)) return this.writeEncoded(skey, k, incoming, encoded, before);
       return this.write(skey, k, merged, before);
     });
     await result.durable;
@@ -169,7 +177,17 @@ export class Replica {
   }
 
   private write(skey: Uint8Array, k: string, state: DvvSet, before: Uint8Array | undefined): ReplicaWrite {
-    const encoded = encodeDvvSet(state);
+    return this.writeEncoded(skey, k, state, encodeDvvSet(state), before);
+  }
+
+  /** `encoded` is encodeDvvSet(state). */
+  private writeEncoded(
+    skey: Uint8Array,
+    k: string,
+    state: DvvSet,
+    encoded: Uint8Array,
+    before: Uint8Array | undefined,
+  ): ReplicaWrite {
     this.pending.set(k, encoded);
     this.listener(skey, before, encoded, isDeleted(state));
     const created = before === undefined;

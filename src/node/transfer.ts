@@ -21,7 +21,6 @@ import type { TransferStatus__Output } from '../gen/ringkv/v1/TransferStatus.js'
 import { incomingReplicas } from '../ring/plan.js';
 import { preferenceList } from '../ring/preference-list.js';
 import type { Ring } from '../ring/ring.js';
-import { decodeDvvSet } from '../versioning/dvv-codec.js';
 import type { AntiEntropy } from './anti-entropy.js';
 import type { NodeConfig } from './config.js';
 import type { DataEntry, Env, KeyVersion, PartitionStatsEntry, PeerAddress, PeerReply } from './env.js';
@@ -261,9 +260,7 @@ export class Transfers {
         throw new Error(`pull from ${job.source} failed: ${reply.type === 'error' ? reply.message : reply.type}`);
       }
       if (!live()) return;
-      await Promise.all(
-        reply.entries.map((e) => this.replica.merge(storageKey(job.partition, e.key), decodeDvvSet(e.state))),
-      );
+      await Promise.all(reply.entries.map((e) => this.replica.merge(storageKey(job.partition, e.key), e.state)));
       for (const e of reply.entries) job.bytes += e.key.length + e.state.length;
       job.keys += reply.entries.length;
       this.copied(reply.entries.length);

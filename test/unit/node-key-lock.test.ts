@@ -33,4 +33,44 @@ describe('KeyLock', () => {
     expect(await lock.with('k', async () => 42)).toBe(42);
     expect(lock.size).toBe(0);
   });
+
+  it('starts an uncontended section at once, and releases the key when a section throws synchronously', async () => {
+    const lock = new KeyLock();
+    let started = false;
+    const running = lock.with('k', async () => {
+      started = true;
+      return 1;
+    });
+    expect(started).toBe(true);
+    expect(await running).toBe(1);
+    const thrower = (): Promise<number> => {
+      throw new Error('sync boom');
+    };
+    await expect(lock.with('k', thrower)).rejects.toThrow('sync boom');
+    expect(lock.size).toBe(0);
+    expect(await lock.with('k', async () => 2)).toBe(2);
+  });
+
+  it('keeps a long queue in arrival order and never runs two sections of a key at once', async () => {
+    const lock = new KeyLock();
+    const order: number[] = [];
+    let inside = 0;
+    let most = 0;
+    const all = Array.from({ length: 500 }, (_, i) =>
+      lock.with('hot', async () => {
+        inside++;
+        most = Math.max(most, inside);
+        await Promise.resolve();
+        order.push(i);
+        inside--;
+        if (i % 7 === 0) throw new Error(`section ${i}`);
+        return i;
+      }),
+    );
+    const settled = await Promise.allSettled(all);
+    expect(order).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    expect(most).toBe(1);
+    expect(settled.filter((r) => r.status === 'rejected')).toHaveLength(72);
+    expect(lock.size).toBe(0);
+  });
 });
