@@ -15,7 +15,9 @@ import type { KvFrame, KvFrame__Output } from '../gen/ringkv/v1/KvFrame.js';
 import type { KvMessage, KvMessage__Output } from '../gen/ringkv/v1/KvMessage.js';
 import type { PutRequest } from '../gen/ringkv/v1/PutRequest.js';
 import type { PutResponse__Output } from '../gen/ringkv/v1/PutResponse.js';
+import { type FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../proto/framed.js';
 import { GRPC_MESSAGE_BYTES_MAX } from '../proto/load.js';
+import { kvFrameCodec } from '../proto/stream-codec.js';
 import { watchAbort } from './abort-watch.js';
 import { type CallFailure, fail, isUndeliveredStatus, streamStatusFailure, tidyDetails } from './grpc-errors.js';
 import {
@@ -27,7 +29,8 @@ import {
   CLIENT_STREAM_RECONNECT_MS_MIN,
 } from './limits.js';
 
-type Duplex = grpc.ClientDuplexStream<KvFrame, KvFrame__Output>;
+/** The node's stream: gRPC, or the framed stream it was upgraded to. */
+type Duplex = grpc.ClientDuplexStream<KvFrame, KvFrame__Output> | FramedClientStream<KvFrame, KvFrame__Output>;
 type ReplyKind = 'getReply' | 'putReply';
 
 interface Pending {
@@ -62,8 +65,16 @@ export class NodeStream {
   private backoffMs = CLIENT_STREAM_RECONNECT_MS_MIN;
   private closed = false;
   private lastFrameAt = 0;
+  private framed = false;
+  private readonly upgrade: FramedUpgrade<KvFrame, KvFrame__Output>;
 
-  constructor(private readonly client: KVClient) {}
+  constructor(
+    private readonly client: KVClient,
+    address: string,
+    framed: boolean,
+  ) {
+    this.upgrade = new FramedUpgrade(hostOf(address), FramedKind.kv, kvFrameCodec(), framed);
+  }
 
   /** KV.Get over the stream; rejects with a RingError classified by `fail`. */
   get(
@@ -96,6 +107,7 @@ export class NodeStream {
   /** Fails everything outstanding and cancels the stream. */
   close(): void {
     this.closed = true;
+    this.upgrade.close();
     this.outbox = [];
     for (const [id, p] of this.pending) {
       this.settle(id, p).reject({
@@ -215,18 +227,34 @@ export class NodeStream {
     const stream = this.client.Stream();
     this.stream = stream;
     this.established = false;
-    stream.on('metadata', () => {
+    this.framed = false;
+    stream.on('metadata', (metadata: grpc.Metadata) => {
       if (this.stream !== stream) return;
       this.established = true;
       this.backoffMs = CLIENT_STREAM_RECONNECT_MS_MIN;
+      this.upgrade.offer(metadata, (framed) => this.switchTo(stream, framed));
     });
+    this.listen(stream);
+    return stream;
+  }
+
+  /** Moves new requests to the accepted framed stream; the gRPC one answers what it carries, then ends. */
+  private switchTo(from: Duplex, framed: FramedClientStream<KvFrame, KvFrame__Output>): boolean {
+    if (this.closed || this.stream !== from) return false;
+    this.stream = framed;
+    this.framed = true;
+    this.listen(framed);
+    from.end();
+    return true;
+  }
+
+  private listen(stream: Duplex): void {
     stream.on('data', (frame: KvFrame__Output) => {
       this.lastFrameAt = Date.now();
       for (const m of frame.messages) this.receive(m);
     });
     stream.on('error', () => {}); // the 'status' event below carries the outcome
     stream.on('status', (status: grpc.StatusObject) => this.broken(stream, status));
-    return stream;
   }
 
   private receive(m: KvMessage__Output): void {
@@ -248,10 +276,18 @@ export class NodeStream {
 
   /** The stream ended or failed: everything written to it fails; the next request reopens it. */
   private broken(stream: Duplex, status: grpc.StatusObject): void {
-    if (this.stream !== stream) return;
+    if (this.stream !== stream) {
+      // A stream this client moved away from: what it still carried has an unknown outcome.
+      for (const [id, p] of this.pending) {
+        if (p.stream === stream) this.settle(id, p).reject(streamStatusFailure(status, p.nodeId, false));
+      }
+      return;
+    }
     const wasEstablished = this.established;
+    if (this.framed) this.upgrade.broke();
     this.stream = null;
     this.established = false;
+    this.framed = false;
     // Only a stream the node never accepted, failing to connect, certainly delivered nothing.
     const undelivered = !wasEstablished && isUndeliveredStatus(status);
     if (undelivered) {

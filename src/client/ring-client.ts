@@ -77,7 +77,10 @@ export class RingClient {
   private readonly refreshTimer: NodeJS.Timeout;
   private closed = false;
 
-  private constructor(ring: Ring) {
+  private constructor(
+    ring: Ring,
+    private readonly framed: boolean,
+  ) {
     this.current = ring;
     this.refreshTimer = setInterval(() => void this.refresh(), CLIENT_RING_REFRESH_MS);
     this.refreshTimer.unref();
@@ -88,7 +91,7 @@ export class RingClient {
     if (options.seeds.length === 0) throw new InvalidArgumentError('seeds', 'at least one seed address is required');
     const deadline = Date.now() + (options.timeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT);
     const errors: string[] = [];
-    const probe = new RingClient(placeholderRing());
+    const probe = new RingClient(placeholderRing(), options.framedStreams !== false);
     try {
       for (const seed of options.seeds) {
         try {
@@ -345,7 +348,7 @@ export class RingClient {
       const creds = grpc.credentials.createInsecure();
       const kv = new v1.KV(address, creds, CHANNEL_OPTIONS);
       const admin = new v1.Admin(address, creds, { ...CHANNEL_OPTIONS, channelOverride: kv.getChannel() });
-      c = { kv, admin, stream: new NodeStream(kv) };
+      c = { kv, admin, stream: new NodeStream(kv, address, this.framed) };
       this.channels.set(address, c);
     }
     return c;

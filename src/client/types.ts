@@ -87,6 +87,8 @@ export interface MemberStatus {
   readonly uptimeS: number;
   readonly pid: number;
   readonly rssMb: number;
+  /** Streams open on the node's framed listener (0 when it serves gRPC streams only). */
+  readonly framedStreams: number;
   readonly requests: number;
   readonly requestErrors: number;
   readonly syncMode: string;
@@ -191,4 +193,9 @@ export interface ConnectOptions {
   /** Deadline for connecting (default 5000 ms). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Move each node's request stream to the framed connection the node announces (default true).
+   * False keeps every request on gRPC; the node answers the same either way.
+   */
+  readonly framedStreams?: boolean;
 }

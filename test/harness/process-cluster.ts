@@ -26,6 +26,8 @@ export interface ProcessClusterOptions {
   readonly launcher?: (id: string) => readonly string[];
   /** Where the cluster's folder is made (default the OS temp dir). */
   readonly dir?: string;
+  /** Extra environment variables of node `id`'s process. */
+  readonly env?: (id: string) => Readonly<Record<string, string>>;
 }
 
 interface NodeProc {
@@ -257,7 +259,8 @@ export class ProcessCluster {
     n.log = createWriteStream(n.logFile, { flags: 'a' });
     n.log.on('error', (err) => console.error(`${n.id} log: ${err.message}`));
     const [command, ...prefix] = [...(o.launcher?.(n.id) ?? []), process.execPath];
-    const proc = spawn(command!, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, ...(o.env?.(n.id) ?? {}) };
+    const proc = spawn(command!, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
     proc.stdout.pipe(n.log, { end: false });
     proc.stderr.pipe(n.log, { end: false });
     proc.once('exit', () => {

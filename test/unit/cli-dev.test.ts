@@ -115,6 +115,7 @@ describe('dev processes', () => {
       uptimeS: 0,
       pid: 0,
       rssMb: 0,
+      framedStreams: 0,
       requests: 0,
       requestErrors: 0,
       syncMode: '',

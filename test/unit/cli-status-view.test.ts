@@ -15,6 +15,7 @@ function member(id: string, overrides: Partial<MemberStatus> = {}): MemberStatus
     uptimeS: 3725,
     pid: 42,
     rssMb: 81.25,
+    framedStreams: 0,
     requests: 99,
     requestErrors: 3,
     syncMode: 'batch',

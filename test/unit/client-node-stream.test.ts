@@ -11,7 +11,15 @@ import { RingError } from '../../src/common/errors.js';
 import type { KVClient } from '../../src/gen/ringkv/v1/KV.js';
 import type { KvFrame, KvFrame__Output } from '../../src/gen/ringkv/v1/KvFrame.js';
 import type { KvMessage, KvMessage__Output } from '../../src/gen/ringkv/v1/KvMessage.js';
+import {
+  FRAMED_METADATA_KEY,
+  type FramedEndpoint,
+  FramedServer,
+  type FramedServerCall,
+  framedMetadataValue,
+} from '../../src/proto/framed.js';
 import { ringkvProto } from '../../src/proto/load.js';
+import { kvFrameCodec } from '../../src/proto/stream-codec.js';
 
 type Call = grpc.ServerDuplexStream<KvFrame__Output, KvFrame>;
 /** Decides the reply to one request; null keeps it unanswered. */
@@ -33,7 +41,10 @@ interface Fixture {
 
 const fixtures: Fixture[] = [];
 
-async function start(behaviour: Behaviour): Promise<Fixture> {
+async function start(
+  behaviour: Behaviour,
+  metadata: () => grpc.Metadata = () => new grpc.Metadata(),
+): Promise<Fixture> {
   const v1 = ringkvProto().ringkv.v1;
   const server = new grpc.Server();
   const f = { server } as Fixture;
@@ -42,7 +53,7 @@ async function start(behaviour: Behaviour): Promise<Fixture> {
   server.addService(v1.KV.service, {
     Stream: (call: Call) => {
       f.opened++;
-      call.sendMetadata(new grpc.Metadata());
+      call.sendMetadata(metadata());
       call.on('data', (frame: KvFrame__Output) => {
         f.frames++;
         const replies = frame.messages.map((m) => behaviour(m, call)).filter((r): r is KvMessage => r !== null);
@@ -58,12 +69,51 @@ async function start(behaviour: Behaviour): Promise<Fixture> {
     ),
   );
   f.client = new v1.KV(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  f.stream = new NodeStream(f.client);
+  f.stream = new NodeStream(f.client, `127.0.0.1:${port}`, true);
   fixtures.push(f);
   return f;
 }
 
+const framedServers: FramedServer[] = [];
+
+/** A framed listener answering KV frames with `behaviour`; counts the frames it receives. */
+async function framedKv(behaviour: Behaviour): Promise<{ endpoint: FramedEndpoint; frames: () => number }> {
+  let frames = 0;
+  const serve = (raw: FramedServerCall<never>) => {
+    const call = raw as unknown as FramedServerCall<KvFrame>;
+    call.sendMetadata();
+    call.on('data', (frame: KvFrame__Output) => {
+      frames++;
+      const replies = frame.messages.map((m) => behaviour(m, null as never)).filter((r): r is KvMessage => r !== null);
+      if (replies.length > 0) call.write({ messages: replies });
+    });
+    call.on('end', () => call.end());
+  };
+  const server = new FramedServer(
+    Buffer.alloc(16, 3),
+    { peer: kvFrameCodec() as never, kv: kvFrameCodec() as never },
+    {
+      peer: serve,
+      kv: serve,
+    },
+  );
+  framedServers.push(server);
+  return { endpoint: await server.listen('127.0.0.1'), frames: () => frames };
+}
+
+function announcing(endpoint: FramedEndpoint): () => grpc.Metadata {
+  return () => {
+    const md = new grpc.Metadata();
+    md.set(FRAMED_METADATA_KEY, framedMetadataValue(endpoint));
+    return md;
+  };
+}
+
 afterEach(() => {
+  for (const s of framedServers.splice(0)) {
+    s.stopAccepting();
+    s.destroyAll();
+  }
   for (const f of fixtures.splice(0)) {
     f.stream.close();
     f.client.close();
@@ -83,6 +133,45 @@ async function rejection(p: Promise<unknown>): Promise<RingError> {
 }
 
 describe('NodeStream', () => {
+  it('moves to the framed stream the node announces, and keeps serving on it', async () => {
+    const framed = await framedKv(echo);
+    const f = await start(echo, announcing(framed.endpoint));
+    expect((await f.stream.get('n1', { key: Buffer.from('first') }, soon(), undefined)).values[0]!.toString()).toBe(
+      'first',
+    );
+    const grpcFrames = f.frames;
+    const deadline = Date.now() + 5000;
+    while (framed.frames() === 0 && Date.now() < deadline) {
+      await f.stream.get('n1', { key: Buffer.from('probe') }, soon(), undefined);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(framed.frames()).toBeGreaterThan(0);
+    const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
+    const results = await Promise.all(keys.map((k) => f.stream.get('n1', { key: Buffer.from(k) }, soon(), undefined)));
+    expect(results.map((r) => r.values[0]!.toString())).toEqual(keys);
+    expect(
+      (await f.stream.write('n1', { key: Buffer.from('p'), value: Buffer.from('v') }, soon(), undefined)).context,
+    ).toBe('ctx-v');
+    // Nothing more went over gRPC once the framed stream was in use, and no stream was reopened.
+    expect(f.frames).toBeLessThanOrEqual(grpcFrames + 1);
+    expect(f.opened).toBe(1);
+  });
+
+  it('stays on gRPC when the announced framed port cannot be reached', async () => {
+    const framed = await framedKv(echo);
+    const server = framedServers.pop()!;
+    server.stopAccepting();
+    server.destroyAll();
+    const f = await start(echo, announcing(framed.endpoint));
+    for (let i = 0; i < 20; i++) {
+      const r = await f.stream.get('n1', { key: Buffer.from(`k${i}`) }, soon(), undefined);
+      expect(r.values[0]!.toString()).toBe(`k${i}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(f.opened).toBe(1);
+    expect(f.frames).toBe(20);
+  });
+
   it('multiplexes concurrent requests on one stream and correlates the replies', async () => {
     const f = await start(echo);
     const keys = Array.from({ length: 200 }, (_, i) => `k${i}`);
@@ -168,7 +257,7 @@ describe('NodeStream', () => {
   it('fails requests to a node that refuses connections as undelivered, and fast while it stays down', async () => {
     const v1 = ringkvProto().ringkv.v1;
     const client = new v1.KV('127.0.0.1:1', grpc.credentials.createInsecure());
-    const stream = new NodeStream(client);
+    const stream = new NodeStream(client, '127.0.0.1:1', true);
     try {
       const err = await rejection(
         stream.write('n9', { key: Buffer.from('k'), value: Buffer.from('v') }, soon(), undefined),

@@ -1,4 +1,5 @@
 /** Serves a RingNode over gRPC: the KV, Peer and Admin services of proto/ringkv/v1. */
+import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { OverloadedError, RingError, TooLargeError, UnavailableError } from '../../common/errors.js';
 import {
@@ -16,7 +17,9 @@ import type { KvMessage, KvMessage__Output } from '../../gen/ringkv/v1/KvMessage
 import type { PeerHandlers } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
+import { FRAMED_METADATA_KEY, FramedServer, framedMetadataValue, hostOf } from '../../proto/framed.js';
 import { GRPC_MESSAGE_BYTES_MAX, ringkvProto } from '../../proto/load.js';
+import { kvFrameCodec, peerBatchCodec } from '../../proto/stream-codec.js';
 import type { Logger } from '../env.js';
 import type { RingNode } from '../node.js';
 import { toServiceError } from './grpc-errors.js';
@@ -41,13 +44,21 @@ function unary<Req, Res>(log: Logger, fn: (req: Req) => Promise<Res> | Res): grp
   };
 }
 
-function kvHandlers(node: RingNode, log: Logger, kvStreams: Map<KvStream, () => void>): KVHandlers {
+/** The initial metadata of a gRPC stream: announces the framed listener, if there is one. */
+type StreamMetadata = () => grpc.Metadata;
+
+function kvHandlers(
+  node: RingNode,
+  log: Logger,
+  kvStreams: Map<KvStream, () => void>,
+  metadata: StreamMetadata,
+): KVHandlers {
   return {
     Get: unary(log, (req) => node.get(req)),
     Put: unary(log, (req) => node.put(req)),
     Delete: unary(log, (req) => node.delete(req)),
     GetRing: unary(log, () => node.ringView()),
-    Stream: (call) => kvStream(node, log, call, kvStreams),
+    Stream: (call) => kvStream(node, log, call, kvStreams, metadata()),
   };
 }
 
@@ -100,8 +111,14 @@ function replyBytes(m: KvMessage): number {
  * One client stream (KV.Stream): requests are served concurrently, at most KV_STREAM_INFLIGHT_MAX
  * at once, and the replies finished in one turn of the event loop go back as one frame.
  */
-function kvStream(node: RingNode, log: Logger, call: KvStream, streams: Map<KvStream, () => void>): void {
-  call.sendMetadata(new grpc.Metadata()); // tells the client its stream is established
+function kvStream(
+  node: RingNode,
+  log: Logger,
+  call: KvStream,
+  streams: Map<KvStream, () => void>,
+  metadata: grpc.Metadata,
+): void {
+  call.sendMetadata(metadata); // tells the client its stream is established
   let outbox: KvMessage[] = [];
   let scheduled = false;
   let open = true;
@@ -171,12 +188,17 @@ function kvStream(node: RingNode, log: Logger, call: KvStream, streams: Map<KvSt
   call.on('cancelled', drop);
 }
 
-function adminHandlers(node: RingNode, log: Logger): AdminHandlers {
+function adminHandlers(node: RingNode, log: Logger, framedStreams: () => number): AdminHandlers {
   return {
     Status: unary(log, () => {
       const ring = node.membership.ring;
       return {
-        node: { ...node.status(), pid: process.pid, rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
+        node: {
+          ...node.status(),
+          pid: process.pid,
+          rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+          framedStreams: framedStreams(),
+        },
         ...(ring === null ? {} : { ring: node.ringView() }),
       };
     }),
@@ -188,9 +210,9 @@ function adminHandlers(node: RingNode, log: Logger): AdminHandlers {
 type PeerStream = grpc.ServerDuplexStream<PeerBatch__Output, PeerBatch>;
 
 /** One incoming peer stream: requests are served concurrently, replies batched per tick. */
-function exchange(node: RingNode, call: PeerStream, streams: Set<PeerStream>): void {
+function exchange(node: RingNode, call: PeerStream, streams: Set<PeerStream>, metadata: grpc.Metadata): void {
   streams.add(call);
-  call.sendMetadata(new grpc.Metadata()); // tells the sender its stream is established
+  call.sendMetadata(metadata); // tells the sender its stream is established
   let outbox: PeerMessage[] = [];
   let scheduled = false;
   let open = true;
@@ -239,9 +261,9 @@ function exchange(node: RingNode, call: PeerStream, streams: Set<PeerStream>): v
   call.on('cancelled', drop);
 }
 
-function peerHandlers(node: RingNode, log: Logger, streams: Set<PeerStream>): PeerHandlers {
+function peerHandlers(node: RingNode, log: Logger, streams: Set<PeerStream>, metadata: StreamMetadata): PeerHandlers {
   return {
-    Exchange: (call) => exchange(node, call, streams),
+    Exchange: (call) => exchange(node, call, streams, metadata()),
     Hello: unary(log, (req) => node.hello(req)),
   };
 }
@@ -252,40 +274,80 @@ export interface GrpcServer {
   stop(graceMs: number): Promise<void>;
 }
 
+export interface GrpcServerOptions {
+  /** Also serve the hot streams framed on a second (ephemeral) port, announced to gRPC streams. */
+  readonly framed: boolean;
+}
+
 /** Binds the services on `address` and resolves with the running server. */
-export async function startGrpcServer(node: RingNode, address: string, log: Logger): Promise<GrpcServer> {
+export async function startGrpcServer(
+  node: RingNode,
+  address: string,
+  log: Logger,
+  options: GrpcServerOptions = { framed: true },
+): Promise<GrpcServer> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': GRPC_MESSAGE_BYTES_MAX,
     'grpc.max_send_message_length': GRPC_MESSAGE_BYTES_MAX,
   });
   const streams = new Set<PeerStream>();
   const kvStreams = new Map<KvStream, () => void>();
+  let framed: FramedServer | null = null;
+  let announce = '';
+  const metadata = () => {
+    const md = new grpc.Metadata();
+    if (announce !== '') md.set(FRAMED_METADATA_KEY, announce);
+    return md;
+  };
   const v1 = ringkvProto().ringkv.v1;
-  server.addService(v1.KV.service, kvHandlers(node, log, kvStreams));
-  server.addService(v1.Peer.service, peerHandlers(node, log, streams));
-  server.addService(v1.Admin.service, adminHandlers(node, log));
+  server.addService(v1.KV.service, kvHandlers(node, log, kvStreams, metadata));
+  server.addService(v1.Peer.service, peerHandlers(node, log, streams, metadata));
+  server.addService(
+    v1.Admin.service,
+    adminHandlers(node, log, () => framed?.connections ?? 0),
+  );
   await new Promise<number>((resolve, reject) => {
     server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
       err === null ? resolve(port) : reject(err),
     );
   });
+  if (options.framed) {
+    const plain = new grpc.Metadata();
+    framed = new FramedServer(
+      randomBytes(16),
+      { peer: peerBatchCodec() as never, kv: kvFrameCodec() as never },
+      {
+        peer: (call) => exchange(node, call as unknown as PeerStream, streams, plain),
+        kv: (call) => kvStream(node, log, call as unknown as KvStream, kvStreams, plain),
+      },
+    );
+    try {
+      announce = framedMetadataValue(await framed.listen(hostOf(address)));
+      log.info({ port: framed.port }, 'serving framed streams');
+    } catch (err) {
+      // Everything still works over gRPC alone.
+      log.warn({ err }, 'could not listen for framed streams; serving gRPC streams only');
+      framed = null;
+    }
+  }
   return {
-    stop: (graceMs) =>
-      new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, graceMs);
+    stop: async (graceMs) => {
+      framed?.stopAccepting();
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), graceMs);
         timer.unref();
-        server.tryShutdown(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        // Peers' streams are long-lived: ending them lets the graceful shutdown finish now.
-        for (const call of streams) call.end();
-        streams.clear();
-        // Client streams end once the requests already in flight on them are answered.
-        for (const drain of [...kvStreams.values()]) drain();
-      }),
+      });
+      const grpcDone = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      // Peers' streams are long-lived: ending them lets the graceful shutdown finish now.
+      for (const call of streams) call.end();
+      streams.clear();
+      // Client streams end once the requests already in flight on them are answered.
+      for (const drain of [...kvStreams.values()]) drain();
+      const outcome = await Promise.race([Promise.all([grpcDone, framed?.idle()]), late]);
+      clearTimeout(timer);
+      if (outcome === 'late') server.forceShutdown();
+      framed?.destroyAll();
+    },
   };
 }

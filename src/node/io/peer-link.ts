@@ -16,14 +16,21 @@ import {
 import type { PeerClient } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
+import { type FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../../proto/framed.js';
+import { peerBatchCodec } from '../../proto/stream-codec.js';
 import type { PeerReply, PeerRequest } from '../env.js';
 import { replyFromWire, requestToWire } from './peer-codec.js';
+
+/** The link's stream: gRPC, or the framed stream it was upgraded to. */
+type LinkStream =
+  | grpc.ClientDuplexStream<PeerBatch, PeerBatch__Output>
+  | FramedClientStream<PeerBatch, PeerBatch__Output>;
 
 interface Pending {
   readonly resolve: (reply: PeerReply) => void;
   readonly timer: NodeJS.Timeout;
   /** The stream the request was written to, or null while it waits in the outbox. */
-  stream: grpc.ClientDuplexStream<PeerBatch, PeerBatch__Output> | null;
+  stream: LinkStream | null;
 }
 
 /** Channel options for node-to-node traffic. */
@@ -38,7 +45,9 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
 };
 
 export class PeerLink {
-  private stream: grpc.ClientDuplexStream<PeerBatch, PeerBatch__Output> | null = null;
+  private stream: LinkStream | null = null;
+  private framed = false;
+  private readonly upgrade: FramedUpgrade<PeerBatch, PeerBatch__Output>;
   private established = false;
   private readonly outbox: { id: number; message: PeerMessage; bytes: number }[] = [];
   private readonly pending = new Map<number, Pending>();
@@ -52,7 +61,11 @@ export class PeerLink {
     private readonly selfId: string,
     readonly peerId: string,
     private readonly client: PeerClient,
-  ) {}
+    address: string,
+    framed: boolean,
+  ) {
+    this.upgrade = new FramedUpgrade(hostOf(address), FramedKind.peer, peerBatchCodec(), framed);
+  }
 
   /** Sends a request; resolves with the reply or an error reply, never rejects. */
   request(request: PeerRequest, budgetMs: number): Promise<PeerReply> {
@@ -83,6 +96,7 @@ export class PeerLink {
   /** Fails everything outstanding and closes the stream. */
   close(): void {
     this.closed = true;
+    this.upgrade.close();
     this.failAll(null, 'the transport is closed');
     this.stream?.end();
     this.stream = null;
@@ -118,16 +132,32 @@ export class PeerLink {
     }
   }
 
-  private open(): grpc.ClientDuplexStream<PeerBatch, PeerBatch__Output> {
+  private open(): LinkStream {
     const stream = this.client.Exchange();
     this.stream = stream;
     this.established = false;
-    stream.on('metadata', () => {
-      if (this.stream === stream) {
-        this.established = true;
-        this.backoffMs = PEER_RECONNECT_MS_MIN;
-      }
+    this.framed = false;
+    stream.on('metadata', (metadata: grpc.Metadata) => {
+      if (this.stream !== stream) return;
+      this.established = true;
+      this.backoffMs = PEER_RECONNECT_MS_MIN;
+      this.upgrade.offer(metadata, (framed) => this.switchTo(stream, framed));
     });
+    this.listen(stream);
+    return stream;
+  }
+
+  /** Moves new traffic to the accepted framed stream; the gRPC one answers what it carries, then ends. */
+  private switchTo(from: LinkStream, framed: FramedClientStream<PeerBatch, PeerBatch__Output>): boolean {
+    if (this.closed || this.stream !== from) return false;
+    this.stream = framed;
+    this.framed = true;
+    this.listen(framed);
+    from.end();
+    return true;
+  }
+
+  private listen(stream: LinkStream): void {
     stream.on('data', (batch: PeerBatch__Output) => {
       for (const m of batch.messages) {
         const p = this.pending.get(m.id);
@@ -138,14 +168,23 @@ export class PeerLink {
     });
     stream.on('error', () => {}); // the 'status' event below carries the outcome
     stream.on('status', (status: grpc.StatusObject) => this.broken(stream, status));
-    return stream;
   }
 
-  private broken(stream: grpc.ClientDuplexStream<PeerBatch, PeerBatch__Output>, status: grpc.StatusObject): void {
-    if (this.stream !== stream) return;
+  private broken(stream: LinkStream, status: grpc.StatusObject): void {
+    if (this.stream !== stream) {
+      // A stream this link moved away from: whatever it still carried has an unknown outcome.
+      this.failAll(
+        stream,
+        `peer ${this.peerId} stream closed: ${tidy(status.details) || grpc.status[status.code]}`,
+        false,
+      );
+      return;
+    }
     const wasEstablished = this.established;
+    if (this.framed) this.upgrade.broke();
     this.stream = null;
     this.established = false;
+    this.framed = false;
     if (!wasEstablished) {
       // Never connected: back off before trying again, and fail fast meanwhile.
       this.downUntil = Date.now() + this.backoffMs;
@@ -156,11 +195,7 @@ export class PeerLink {
     if (this.outbox.length > 0) this.scheduleFlush();
   }
 
-  private failAll(
-    stream: grpc.ClientDuplexStream<PeerBatch, PeerBatch__Output> | null,
-    reason: string,
-    undelivered = true,
-  ): void {
+  private failAll(stream: LinkStream | null, reason: string, undelivered = true): void {
     for (const [id, p] of this.pending) {
       if (stream !== null && p.stream !== stream) continue;
       this.settle(id, p, { type: 'error', code: ErrorCode.UNAVAILABLE, message: reason, undelivered });

@@ -17,7 +17,11 @@ export class GrpcPeerTransport implements PeerTransport {
   private readonly links = new Map<string, { address: string; link: PeerLink }>();
   private closed = false;
 
-  constructor(private readonly selfId: string) {}
+  constructor(
+    private readonly selfId: string,
+    /** Upgrade peer streams to framed ones where the peer announces them. */
+    private readonly framed = true,
+  ) {}
 
   request(to: PeerAddress, request: PeerRequest, budgetMs: number): Promise<PeerReply> {
     return this.linkTo(to).request(request, budgetMs);
@@ -44,7 +48,7 @@ export class GrpcPeerTransport implements PeerTransport {
     const existing = this.links.get(to.id);
     if (existing !== undefined && existing.address === to.address) return existing.link;
     existing?.link.close();
-    const link = new PeerLink(this.selfId, to.id, this.newClient(to.address));
+    const link = new PeerLink(this.selfId, to.id, this.newClient(to.address), to.address, this.framed);
     if (this.closed) link.close();
     else this.links.set(to.id, { address: to.address, link });
     return link;

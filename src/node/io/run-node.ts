@@ -10,6 +10,11 @@ import { LevelStorage } from './storage-level.js';
 export interface RunNodeOptions extends NodeConfig {
   readonly dataDir: string;
   readonly logLevel: string;
+  /**
+   * Serve and use framed streams for the hot paths (src/proto/framed.ts). Default: on, unless
+   * the environment sets RINGKV_FRAMED=0 (for measuring against gRPC-only streams).
+   */
+  readonly framedStreams?: boolean;
   /** Called once the node left the cluster and handed its data over; the caller should stop it. */
   readonly onDeparted?: () => void;
 }
@@ -26,7 +31,8 @@ const SHUTDOWN_GRACE_MS = 2000;
 export async function runNode(options: RunNodeOptions): Promise<RunningNode> {
   const log = createLogger(options.logLevel, { node: options.id });
   const storage = await LevelStorage.open(options.dataDir, options.syncMode);
-  const transport = new GrpcPeerTransport(options.id);
+  const framed = options.framedStreams ?? process.env.RINGKV_FRAMED !== '0';
+  const transport = new GrpcPeerTransport(options.id, framed);
   const env: Env = { clock: realClock, random: realRandom, transport, storage, log };
   const node = new RingNode(env, options);
   node.onDeparted = () => {
@@ -36,7 +42,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunningNode> {
   let server: GrpcServer;
   try {
     await node.start();
-    server = await startGrpcServer(node, options.address, log);
+    server = await startGrpcServer(node, options.address, log, { framed });
   } catch (err) {
     await node.stop();
     await transport.close();

@@ -31,6 +31,7 @@ export interface NodeStatus {
   'transfers'?: (_ringkv_v1_TransferStatus)[];
   'partitionsReleasing'?: (number);
   'ringEpoch'?: (number);
+  'framedStreams'?: (number);
 }
 
 export interface NodeStatus__Output {
@@ -60,4 +61,5 @@ export interface NodeStatus__Output {
   'transfers': (_ringkv_v1_TransferStatus__Output)[];
   'partitionsReleasing': (number);
   'ringEpoch': (number);
+  'framedStreams': (number);
 }

@@ -1,0 +1,515 @@
+/**
+ * Framed streams: the two hot streams (Peer.Exchange and KV.Stream) carried as length-prefixed
+ * protobuf frames on a plain TCP connection, next to the gRPC server.
+ *
+ * Why: on this 2-core machine grpc-js (HTTP/2 framing, per-message call bookkeeping) was the
+ * largest single cost of a quorum put. The same messages, codecs and batching over a framed
+ * socket spent 37% less node CPU per put (docs/performance.md). gRPC stays the protocol every
+ * node and client starts with, and the one everything falls back to:
+ *
+ * - A node's gRPC stream handlers announce the framed listener in the stream's initial metadata
+ *   (`ringkv-framed: <port>.<token>`), the token being random per server process.
+ * - A peer link or SDK stream that sees it connects to that port on the same host, sends the
+ *   handshake (magic, stream kind, token) and, once the node acknowledges it, sends its new
+ *   frames there and half-closes the gRPC stream (whose requests are still answered on it).
+ * - If the framed connection cannot be made (a port not reachable, e.g. behind a port mapping),
+ *   the stream stays on gRPC and tries again only after a while.
+ *
+ * Wire: client hello = "RKF1", kind (u8: 1 peer, 2 kv), 16 token bytes; server ack = one byte
+ * (0 = accepted); then frames both ways: u32 big-endian length, then the encoded PeerBatch or
+ * KvFrame. A frame over FRAMED_FRAME_BYTES_MAX, a bad hello or a wrong token ends the connection.
+ */
+import { EventEmitter } from 'node:events';
+import * as net from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import type { StreamCodec } from './stream-codec.js';
+
+export const FRAMED_METADATA_KEY = 'ringkv-framed';
+export const FramedKind = { peer: 1, kv: 2 } as const;
+export type FramedKind = (typeof FramedKind)[keyof typeof FramedKind];
+
+const MAGIC = Buffer.from('RKF1', 'latin1');
+const TOKEN_BYTES = 16;
+const HELLO_BYTES = MAGIC.length + 1 + TOKEN_BYTES;
+const ACK_OK = 0;
+const ACK_REFUSED = 1;
+/** Largest frame either side accepts (the gRPC message limit). */
+export const FRAMED_FRAME_BYTES_MAX = 16 * 1024 * 1024;
+/** A connection whose peer does not read is dropped once this much waits in its send buffer. */
+export const FRAMED_WRITE_BUFFER_BYTES_MAX = 64 * 1024 * 1024;
+/** Time a client waits for the node's ack, and a node for the client's hello. */
+export const FRAMED_HANDSHAKE_MS = 3000;
+/** After a failed upgrade, how long a stream stays on gRPC before trying again. */
+export const FRAMED_RETRY_MS = 30_000;
+
+/** Where a node's framed listener is, as announced in a gRPC stream's initial metadata. */
+export interface FramedEndpoint {
+  readonly port: number;
+  readonly token: Buffer;
+}
+
+export function framedMetadataValue(endpoint: FramedEndpoint): string {
+  return `${endpoint.port}.${endpoint.token.toString('hex')}`;
+}
+
+/** The endpoint announced in `metadata`, or null if none (or malformed). */
+export function framedEndpointFrom(metadata: grpc.Metadata | undefined): FramedEndpoint | null {
+  const raw = metadata?.get(FRAMED_METADATA_KEY)[0];
+  if (typeof raw !== 'string') return null;
+  const m = /^(\d{1,5})\.([0-9a-f]{32})$/.exec(raw);
+  if (m === null) return null;
+  const port = Number(m[1]);
+  if (port < 1 || port > 65535) return null;
+  return { port, token: Buffer.from(m[2]!, 'hex') };
+}
+
+/** The host part of a host:port address (IPv6 brackets removed). */
+export function hostOf(address: string): string {
+  const i = address.lastIndexOf(':');
+  const host = i < 0 ? address : address.slice(0, i);
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/**
+ * Splits a byte stream into length-prefixed frames. `push` returns the complete frames the chunk
+ * finished and, once a frame announces more than `maxBytes`, the error that ends the stream (the
+ * frames before it are still returned).
+ */
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Buffer): { frames: Buffer[]; error: string | null } {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    const frames: Buffer[] = [];
+    while (this.buffered >= 4) {
+      const head = this.chunks[0]!.length >= 4 ? this.chunks[0]! : this.join();
+      const length = head.readUInt32BE(0);
+      if (length > this.maxBytes) {
+        this.chunks = [];
+        this.buffered = 0;
+        return { frames, error: `frame of ${length} bytes exceeds the limit of ${this.maxBytes}` };
+      }
+      if (this.buffered < 4 + length) break;
+      const all = this.chunks.length === 1 ? this.chunks[0]! : this.join();
+      frames.push(all.subarray(4, 4 + length));
+      const rest = all.subarray(4 + length);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.buffered = rest.length;
+    }
+    return { frames, error: null };
+  }
+
+  private join(): Buffer {
+    const all = Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [all];
+    return all;
+  }
+}
+
+function writeFrame(socket: net.Socket, payload: Buffer): boolean {
+  const head = Buffer.allocUnsafe(4);
+  head.writeUInt32BE(payload.length, 0);
+  socket.cork();
+  socket.write(head);
+  const ok = socket.write(payload);
+  socket.uncork();
+  if (socket.writableLength > FRAMED_WRITE_BUFFER_BYTES_MAX) {
+    socket.destroy(new Error(`more than ${FRAMED_WRITE_BUFFER_BYTES_MAX} bytes unsent: the other side is not reading`));
+  }
+  return ok;
+}
+
+/**
+ * Closes a connection with a reset, so the other side sees a broken stream rather than a clean
+ * end (a plain destroy sends FIN, which reads as a half-close). Before it connected, destroys.
+ */
+function resetSocket(socket: net.Socket): void {
+  if (socket.destroyed) return;
+  if (socket.readyState === 'open' || socket.readyState === 'writeOnly' || socket.readyState === 'readOnly') {
+    socket.resetAndDestroy();
+  } else {
+    socket.destroy();
+  }
+}
+
+/**
+ * The client side of one framed stream, with the events and methods of a grpc-js client duplex
+ * stream that PeerLink and NodeStream use: 'metadata' once the node accepted it, 'data' per
+ * frame, 'status' once when it ends (OK after a clean close from both sides, else UNAVAILABLE).
+ */
+export class FramedClientStream<In, Out> extends EventEmitter {
+  private readonly socket: net.Socket;
+  private readonly reader = new FrameReader(FRAMED_FRAME_BYTES_MAX);
+  private accepted = false;
+  private endedByUs = false;
+  private endedByPeer = false;
+  private failure = '';
+  private statusSent = false;
+  private readonly handshakeTimer: NodeJS.Timeout;
+
+  constructor(
+    host: string,
+    endpoint: FramedEndpoint,
+    kind: FramedKind,
+    private readonly codec: StreamCodec<In, Out>,
+  ) {
+    super();
+    this.socket = net.connect({ host, port: endpoint.port, allowHalfOpen: true, noDelay: true });
+    this.socket.write(Buffer.concat([MAGIC, Buffer.from([kind]), endpoint.token]));
+    this.handshakeTimer = setTimeout(() => this.fail('no framed handshake answer'), FRAMED_HANDSHAKE_MS);
+    this.handshakeTimer.unref();
+    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.socket.on('end', () => {
+      this.endedByPeer = true;
+      if (!this.endedByUs) this.socket.end();
+    });
+    this.socket.on('error', (err) => {
+      this.failure ||= err.message;
+    });
+    this.socket.on('close', () => this.finish());
+  }
+
+  write(message: In): boolean {
+    if (this.socket.destroyed || this.endedByUs) return false;
+    return writeFrame(this.socket, this.codec.serialize(message));
+  }
+
+  /** Half-closes: the node answers what it has and then closes its side. */
+  end(): void {
+    if (this.endedByUs) return;
+    this.endedByUs = true;
+    this.socket.end();
+  }
+
+  /** Abandons the stream: the connection is reset, so the node sees a cancel, not a half-close. */
+  cancel(): void {
+    this.failure ||= 'cancelled';
+    this.reset();
+  }
+
+  private reset(): void {
+    resetSocket(this.socket);
+  }
+
+  private receive(chunk: Buffer): void {
+    let data = chunk;
+    if (!this.accepted) {
+      const ack = data[0];
+      if (ack !== ACK_OK) {
+        this.fail('the node refused the framed stream');
+        return;
+      }
+      this.accepted = true;
+      clearTimeout(this.handshakeTimer);
+      this.emit('metadata', new grpc.Metadata());
+      data = data.subarray(1);
+      if (data.length === 0) return;
+    }
+    const { frames, error } = this.reader.push(data);
+    for (const f of frames) {
+      let message: Out;
+      try {
+        message = this.codec.deserialize(f);
+      } catch (err) {
+        this.fail(`undecodable frame: ${(err as Error).message}`);
+        return;
+      }
+      this.emit('data', message);
+    }
+    if (error !== null) this.fail(error);
+  }
+
+  private fail(reason: string): void {
+    this.failure ||= reason;
+    this.reset();
+  }
+
+  private finish(): void {
+    clearTimeout(this.handshakeTimer);
+    if (this.statusSent) return;
+    this.statusSent = true;
+    const clean = this.accepted && this.endedByPeer && this.failure === '';
+    const details = clean ? '' : this.failure || 'framed connection closed';
+    // A connection refused before the handshake is reported like grpc-js's failed connect.
+    const prefix = this.accepted ? '' : 'No connection established. Last error: ';
+    this.emit('status', {
+      code: clean ? grpc.status.OK : grpc.status.UNAVAILABLE,
+      details: clean ? '' : prefix + details,
+      metadata: new grpc.Metadata(),
+    } satisfies grpc.StatusObject);
+  }
+
+  /** True once the node accepted the stream. */
+  get established(): boolean {
+    return this.accepted;
+  }
+}
+
+/**
+ * The server side of one framed stream, with the events and methods of a grpc-js server duplex
+ * call that the stream handlers use: 'data' per frame, 'end' when the client half-closed,
+ * 'cancelled' when the connection broke; sendMetadata() accepts the stream, write() and end().
+ */
+export class FramedServerCall<T> extends EventEmitter {
+  private closedSide = false;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly codec: StreamCodec<T, T>,
+  ) {
+    super();
+  }
+
+  sendMetadata(_metadata?: grpc.Metadata): void {
+    if (!this.socket.destroyed) this.socket.write(Buffer.from([ACK_OK]));
+  }
+
+  write(message: T): boolean {
+    if (this.socket.destroyed || this.closedSide) return false;
+    return writeFrame(this.socket, this.codec.serialize(message));
+  }
+
+  end(): void {
+    if (this.closedSide) return;
+    this.closedSide = true;
+    this.socket.end();
+  }
+
+  /** Delivers frames read after the hello; returns false if the stream had to be dropped. */
+  frames(frames: Buffer[]): boolean {
+    for (const f of frames) {
+      let message: T;
+      try {
+        message = this.codec.deserialize(f);
+      } catch {
+        resetSocket(this.socket);
+        return false;
+      }
+      this.emit('data', message);
+    }
+    return true;
+  }
+}
+
+/** What a framed listener hands each accepted stream to. */
+export interface FramedHandlers {
+  peer(call: FramedServerCall<never>): void;
+  kv(call: FramedServerCall<never>): void;
+}
+
+/** The node's framed listener: accepts framed streams carrying the right token. */
+export class FramedServer {
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private idleWaiters: (() => void)[] = [];
+  readonly token: Buffer;
+  private boundPort = 0;
+
+  constructor(
+    token: Buffer,
+    private readonly codecs: { peer: StreamCodec<unknown, unknown>; kv: StreamCodec<unknown, unknown> },
+    private readonly handlers: FramedHandlers,
+  ) {
+    if (token.length !== TOKEN_BYTES) throw new Error(`the framed token must be ${TOKEN_BYTES} bytes`);
+    this.token = token;
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
+  }
+
+  /** Listens on an ephemeral port of `host`; resolves with the endpoint to announce. */
+  listen(host: string): Promise<FramedEndpoint> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port: 0 }, () => {
+        this.server.off('error', reject);
+        this.boundPort = (this.server.address() as net.AddressInfo).port;
+        resolve({ port: this.boundPort, token: this.token });
+      });
+    });
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Open framed connections. */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /** Stops accepting; open streams are ended by their handlers' owners. */
+  stopAccepting(): void {
+    this.server.close();
+  }
+
+  /** Resolves once no framed connection is open. */
+  idle(): Promise<void> {
+    if (this.sockets.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+    });
+  }
+
+  /** Drops every open connection. */
+  destroyAll(): void {
+    for (const s of this.sockets) resetSocket(s);
+    this.sockets.clear();
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      if (this.sockets.size === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+      }
+    });
+    socket.on('error', () => {}); // 'close' follows
+    const timer = setTimeout(() => socket.destroy(), FRAMED_HANDSHAKE_MS);
+    timer.unref();
+    let hello = Buffer.alloc(0);
+    const onHello = (chunk: Buffer) => {
+      hello = Buffer.concat([hello, chunk]);
+      if (hello.length < HELLO_BYTES) return;
+      socket.off('data', onHello);
+      clearTimeout(timer);
+      const kind = hello[MAGIC.length];
+      const token = hello.subarray(MAGIC.length + 1, HELLO_BYTES);
+      const valid =
+        hello.subarray(0, MAGIC.length).equals(MAGIC) &&
+        (kind === FramedKind.peer || kind === FramedKind.kv) &&
+        token.equals(this.token);
+      if (!valid) {
+        socket.end(Buffer.from([ACK_REFUSED]));
+        socket.destroySoon();
+        return;
+      }
+      this.serve(socket, kind === FramedKind.peer ? 'peer' : 'kv', hello.subarray(HELLO_BYTES));
+    };
+    socket.on('data', onHello);
+  }
+
+  private serve(socket: net.Socket, kind: 'peer' | 'kv', rest: Buffer): void {
+    const call = new FramedServerCall<never>(socket, this.codecs[kind] as StreamCodec<never, never>);
+    const reader = new FrameReader(FRAMED_FRAME_BYTES_MAX);
+    let gone = false;
+    const cancelled = () => {
+      if (gone) return;
+      gone = true;
+      call.emit('cancelled');
+    };
+    const read = (chunk: Buffer) => {
+      const { frames, error } = reader.push(chunk);
+      if (call.frames(frames) && error !== null) resetSocket(socket);
+    };
+    socket.on('end', () => {
+      if (!gone) call.emit('end');
+    });
+    socket.on('close', (hadError) => {
+      if (hadError || !socket.readableEnded) cancelled();
+      gone = true;
+    });
+    this.handlers[kind](call);
+    if (rest.length > 0) read(rest);
+    socket.on('data', read);
+  }
+}
+
+/** After an established framed stream broke, how long before the link upgrades again. */
+export const FRAMED_REUPGRADE_MS = 2000;
+
+/** How long the upgrade waits between attempts (defaults FRAMED_RETRY_MS and FRAMED_REUPGRADE_MS). */
+export interface FramedUpgradeTiming {
+  readonly retryMs: number;
+  readonly reupgradeMs: number;
+}
+
+interface Offer<In, Out> {
+  readonly endpoint: FramedEndpoint;
+  readonly ready: (stream: FramedClientStream<In, Out>) => boolean;
+}
+
+/**
+ * The client side of the upgrade: given a gRPC stream's initial metadata, connects to the framed
+ * listener it announces and hands the accepted stream to `ready`, which returns false if it is no
+ * longer wanted (its gRPC stream was replaced). One attempt at a time; after a failed attempt the
+ * latest offer is tried again FRAMED_RETRY_MS later, and after an established framed stream broke
+ * the next attempt waits FRAMED_REUPGRADE_MS, so a node that lost its framed listener is not
+ * hammered while a healthy gRPC stream carries the traffic.
+ */
+export class FramedUpgrade<In, Out> {
+  private probe: FramedClientStream<In, Out> | null = null;
+  private offered: Offer<In, Out> | null = null;
+  private retryAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly host: string,
+    private readonly kind: FramedKind,
+    private readonly codec: StreamCodec<In, Out>,
+    private readonly enabled: boolean,
+    private readonly timing: FramedUpgradeTiming = { retryMs: FRAMED_RETRY_MS, reupgradeMs: FRAMED_REUPGRADE_MS },
+  ) {}
+
+  /** A gRPC stream was established with `metadata`: upgrade it if the node announces framing. */
+  offer(metadata: grpc.Metadata | undefined, ready: (stream: FramedClientStream<In, Out>) => boolean): void {
+    if (!this.enabled || this.closed) return;
+    const endpoint = framedEndpointFrom(metadata);
+    if (endpoint === null) return;
+    this.offered = { endpoint, ready };
+    this.attempt();
+  }
+
+  /** The framed stream in use broke: stay on gRPC for a moment before upgrading again. */
+  broke(): void {
+    this.retryAt = Math.max(this.retryAt, Date.now() + this.timing.reupgradeMs);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.offered = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.probe?.cancel();
+    this.probe = null;
+  }
+
+  private attempt(): void {
+    if (this.closed || this.probe !== null || this.offered === null) return;
+    const wait = this.retryAt - Date.now();
+    if (wait > 0) {
+      if (this.timer === null) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.attempt();
+        }, wait);
+        this.timer.unref();
+      }
+      return;
+    }
+    const offer = this.offered;
+    this.offered = null;
+    const probe = new FramedClientStream<In, Out>(this.host, offer.endpoint, this.kind, this.codec);
+    this.probe = probe;
+    const failed = () => {
+      if (this.probe !== probe) return;
+      this.probe = null;
+      this.retryAt = Date.now() + this.timing.retryMs;
+      this.offered ??= offer; // a newer offer replaces this one
+      this.attempt();
+    };
+    probe.once('status', failed);
+    probe.once('metadata', () => {
+      if (this.probe !== probe) return;
+      this.probe = null;
+      probe.off('status', failed);
+      if (!offer.ready(probe)) probe.end();
+    });
+  }
+}

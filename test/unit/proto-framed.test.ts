@@ -1,0 +1,326 @@
+/**
+ * Framed streams (src/proto/framed.ts): frame splitting, the announcement in gRPC metadata, the
+ * handshake and its refusals, limits, half-close, and the upgrade's retry rule.
+ */
+import * as net from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  FRAMED_FRAME_BYTES_MAX,
+  FRAMED_METADATA_KEY,
+  FramedClientStream,
+  type FramedEndpoint,
+  FramedKind,
+  FramedServer,
+  type FramedServerCall,
+  FramedUpgrade,
+  FrameReader,
+  framedEndpointFrom,
+  framedMetadataValue,
+  hostOf,
+} from '../../src/proto/framed.js';
+import type { StreamCodec } from '../../src/proto/stream-codec.js';
+
+/** Messages are strings; the codec is UTF-8. */
+const text: StreamCodec<string, string> = {
+  serialize: (m) => Buffer.from(m, 'utf8'),
+  deserialize: (b) => Buffer.from(b).toString('utf8'),
+};
+
+function frame(payload: string): Buffer {
+  const body = Buffer.from(payload, 'utf8');
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length, 0);
+  return Buffer.concat([head, body]);
+}
+
+const TOKEN = Buffer.alloc(16, 7);
+
+interface Served {
+  server: FramedServer;
+  endpoint: FramedEndpoint;
+  calls: FramedServerCall<never>[];
+  received: string[];
+}
+
+const servers: FramedServer[] = [];
+const clients: FramedClientStream<string, string>[] = [];
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.cancel();
+  for (const s of servers.splice(0)) {
+    s.stopAccepting();
+    s.destroyAll();
+  }
+});
+
+/** A framed server whose peer and kv handlers answer "echo:<message>", and end when the client ends. */
+async function serve(): Promise<Served> {
+  const calls: FramedServerCall<never>[] = [];
+  const received: string[] = [];
+  const handler = (call: FramedServerCall<never>) => {
+    calls.push(call);
+    const c = call as unknown as FramedServerCall<string>;
+    c.sendMetadata();
+    c.on('data', (m: string) => {
+      received.push(m);
+      c.write(`echo:${m}`);
+    });
+    c.on('end', () => c.end());
+  };
+  const server = new FramedServer(TOKEN, { peer: text as never, kv: text as never }, { peer: handler, kv: handler });
+  servers.push(server);
+  const endpoint = await server.listen('127.0.0.1');
+  return { server, endpoint, calls, received };
+}
+
+function connect(endpoint: FramedEndpoint, kind: FramedKind = FramedKind.kv): FramedClientStream<string, string> {
+  const c = new FramedClientStream<string, string>('127.0.0.1', endpoint, kind, text);
+  clients.push(c);
+  return c;
+}
+
+function statusOf(c: FramedClientStream<string, string>): Promise<grpc.StatusObject> {
+  return new Promise((resolve) => c.once('status', resolve));
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function nextData(c: FramedClientStream<string, string>): Promise<string> {
+  return new Promise((resolve) => c.once('data', resolve));
+}
+
+describe('FrameReader', () => {
+  it('reassembles frames split at every byte and several frames in one chunk', () => {
+    const reader = new FrameReader(1024);
+    const bytes = Buffer.concat([frame('hello'), frame(''), frame('world!')]);
+    const out: string[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const { frames, error } = reader.push(bytes.subarray(i, i + 1));
+      expect(error).toBeNull();
+      for (const f of frames) out.push(f.toString('utf8'));
+    }
+    expect(out).toEqual(['hello', '', 'world!']);
+    const again = reader.push(Buffer.concat([frame('a'), frame('bc'), frame('d').subarray(0, 3)]));
+    expect(again.frames.map((f) => f.toString())).toEqual(['a', 'bc']);
+    expect(reader.push(frame('d').subarray(3)).frames.map((f) => f.toString())).toEqual(['d']);
+  });
+
+  it('refuses a frame announcing more than the limit, naming both sizes', () => {
+    const reader = new FrameReader(10);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(11, 0);
+    const { frames, error } = reader.push(Buffer.concat([frame('ok'), head]));
+    expect(frames.map((f) => f.toString())).toEqual(['ok']);
+    expect(error).toBe('frame of 11 bytes exceeds the limit of 10');
+  });
+});
+
+describe('the announcement', () => {
+  it('round-trips through gRPC metadata and rejects malformed values', () => {
+    const md = new grpc.Metadata();
+    md.set(FRAMED_METADATA_KEY, framedMetadataValue({ port: 4242, token: TOKEN }));
+    const endpoint = framedEndpointFrom(md);
+    expect(endpoint?.port).toBe(4242);
+    expect(endpoint?.token.equals(TOKEN)).toBe(true);
+    for (const bad of [
+      '4242',
+      `0.${'07'.repeat(16)}`,
+      `70000.${'07'.repeat(16)}`,
+      '4242.abc',
+      `4242.${'07'.repeat(15)}`,
+    ]) {
+      const m = new grpc.Metadata();
+      m.set(FRAMED_METADATA_KEY, bad);
+      expect(framedEndpointFrom(m), bad).toBeNull();
+    }
+    expect(framedEndpointFrom(new grpc.Metadata())).toBeNull();
+    expect(framedEndpointFrom(undefined)).toBeNull();
+  });
+
+  it('takes the host of host:port addresses, IPv6 included', () => {
+    expect(hostOf('127.0.0.1:7101')).toBe('127.0.0.1');
+    expect(hostOf('[::1]:7101')).toBe('::1');
+    expect(hostOf('node-3.example:7101')).toBe('node-3.example');
+  });
+});
+
+describe('FramedServer and FramedClientStream', () => {
+  it('accepts a stream with the right token, carries messages both ways, and closes cleanly', async () => {
+    const s = await serve();
+    const c = connect(s.endpoint);
+    const got: string[] = [];
+    const both = new Promise<void>((resolve) =>
+      c.on('data', (m: string) => {
+        got.push(m);
+        if (got.length === 2) resolve();
+      }),
+    );
+    c.write('one');
+    c.write('x'.repeat(100_000));
+    await both;
+    expect(got[0]).toBe('echo:one');
+    expect(got[1]!.length).toBe(100_005);
+    expect(got[1] === `echo:${'x'.repeat(100_000)}`).toBe(true);
+    expect(c.established).toBe(true);
+    const status = statusOf(c);
+    c.end();
+    expect((await status).code).toBe(grpc.status.OK);
+    await s.server.idle();
+    expect(s.server.connections).toBe(0);
+  });
+
+  it('refuses a wrong token and a bad hello, and keeps serving others', async () => {
+    const s = await serve();
+    const wrong = new FramedClientStream<string, string>(
+      '127.0.0.1',
+      { port: s.endpoint.port, token: Buffer.alloc(16, 8) },
+      FramedKind.kv,
+      text,
+    );
+    clients.push(wrong);
+    let accepted = false;
+    wrong.on('metadata', () => {
+      accepted = true;
+    });
+    const status = await statusOf(wrong);
+    expect(accepted).toBe(false);
+    expect(status.code).toBe(grpc.status.UNAVAILABLE);
+    expect(status.details).toContain('refused');
+
+    const raw = net.connect({ host: '127.0.0.1', port: s.endpoint.port });
+    const answer = await new Promise<Buffer>((resolve) => {
+      const parts: Buffer[] = [];
+      raw.on('data', (d: Buffer) => parts.push(d));
+      raw.on('close', () => resolve(Buffer.concat(parts)));
+      raw.write(Buffer.alloc(21, 0x41)); // not the magic
+    });
+    expect([...answer]).toEqual([1]);
+    expect(s.calls).toHaveLength(0);
+
+    const good = connect(s.endpoint);
+    good.write('still here');
+    expect(await nextData(good)).toBe('echo:still here');
+  });
+
+  it('drops a connection that sends a frame over the limit, without delivering it', async () => {
+    const s = await serve();
+    const raw = net.connect({ host: '127.0.0.1', port: s.endpoint.port });
+    const closed = new Promise<void>((resolve) => raw.on('close', () => resolve()));
+    raw.on('error', () => {}); // the node may reset the connection
+    raw.resume(); // read the ack and the end, or 'close' never comes
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(FRAMED_FRAME_BYTES_MAX + 1, 0);
+    raw.write(Buffer.concat([Buffer.from('RKF1'), Buffer.from([FramedKind.peer]), TOKEN, frame('ok'), head]));
+    await closed;
+    expect(s.received).toEqual(['ok']);
+    const good = connect(s.endpoint, FramedKind.peer);
+    good.write('after');
+    expect(await nextData(good)).toBe('echo:after');
+  });
+
+  it('reports a stream the node dropped as broken, not as a clean end', async () => {
+    const s = await serve();
+    const c = connect(s.endpoint);
+    c.write('hi');
+    expect(await nextData(c)).toBe('echo:hi');
+    const status = statusOf(c);
+    s.server.destroyAll();
+    const st = await status;
+    expect(st.code).toBe(grpc.status.UNAVAILABLE);
+    expect(c.established).toBe(true);
+    expect(st.details).not.toMatch(/^No connection established/);
+  });
+
+  it('reports a refused connection as never established', async () => {
+    const s = await serve();
+    const port = s.endpoint.port;
+    s.server.stopAccepting();
+    await new Promise((r) => setTimeout(r, 50));
+    const c = connect({ port, token: TOKEN });
+    const status = await statusOf(c);
+    expect(status.code).toBe(grpc.status.UNAVAILABLE);
+    expect(status.details).toMatch(/^No connection established/);
+    expect(c.established).toBe(false);
+  });
+
+  it('tells the handler when the client goes away without ending', async () => {
+    const s = await serve();
+    const c = connect(s.endpoint);
+    c.write('hi');
+    await nextData(c);
+    const cancelled = new Promise<void>((resolve) => s.calls[0]!.once('cancelled', () => resolve()));
+    c.cancel();
+    await cancelled;
+  });
+});
+
+describe('FramedUpgrade', () => {
+  it('hands over the accepted stream, and after a failure or a break retries the latest offer once the delay is over', async () => {
+    const s = await serve();
+    const md = (endpoint: FramedEndpoint) => {
+      const m = new grpc.Metadata();
+      m.set(FRAMED_METADATA_KEY, framedMetadataValue(endpoint));
+      return m;
+    };
+    const good = new FramedUpgrade('127.0.0.1', FramedKind.kv, text, true);
+    const stream = await new Promise<FramedClientStream<string, string>>((resolve) =>
+      good.offer(md(s.endpoint), (st) => {
+        resolve(st);
+        return true;
+      }),
+    );
+    clients.push(stream);
+    stream.write('via upgrade');
+    expect(await nextData(stream)).toBe('echo:via upgrade');
+
+    // A wrong token: the attempt fails, an offer right after does not connect at once, and the
+    // latest offer is tried when the retry delay is over.
+    const bad = new FramedUpgrade('127.0.0.1', FramedKind.kv, text, true, { retryMs: 400, reupgradeMs: 400 });
+    const handed: FramedClientStream<string, string>[] = [];
+    const take = (st: FramedClientStream<string, string>) => {
+      handed.push(st);
+      clients.push(st);
+      return true;
+    };
+    bad.offer(md({ port: s.endpoint.port, token: Buffer.alloc(16, 9) }), take);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = s.server.connections;
+    bad.offer(md(s.endpoint), take);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(handed).toHaveLength(0);
+    expect(s.server.connections).toBe(before);
+    await waitUntil(() => handed.length === 1, 2000);
+    handed[0]!.write('retried');
+    expect(await nextData(handed[0]!)).toBe('echo:retried');
+
+    // The framed stream broke: the next offer waits out the re-upgrade delay, then connects.
+    handed[0]!.cancel();
+    bad.broke();
+    bad.offer(md(s.endpoint), take);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(handed).toHaveLength(1);
+    await waitUntil(() => handed.length === 2, 2000);
+    expect(handed[1]!.established).toBe(true);
+
+    // Disabled: never connects.
+    const off = new FramedUpgrade('127.0.0.1', FramedKind.kv, text, false);
+    let offHanded = 0;
+    const connectionsBefore = s.server.connections;
+    off.offer(md(s.endpoint), () => {
+      offHanded++;
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(offHanded).toBe(0);
+    expect(s.server.connections).toBe(connectionsBefore);
+    good.close();
+    bad.close();
+  });
+});
