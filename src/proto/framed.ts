@@ -4,7 +4,7 @@
  *
  * Why: on this 2-core machine grpc-js (HTTP/2 framing, per-message call bookkeeping) was the
  * largest single cost of a quorum put. The same messages, codecs and batching over a framed
- * socket spent 37% less node CPU per put (docs/performance.md). gRPC stays the protocol every
+ * socket spend about a quarter less node CPU per put (docs/performance.md, "Framed streams"). gRPC stays the protocol every
  * node and client starts with, and the one everything falls back to:
  *
  * - A node's gRPC stream handlers announce the framed listener in the stream's initial metadata
@@ -22,7 +22,7 @@
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import type { StreamCodec } from './stream-codec.js';
+import { FRAME_PREFIX_BYTES, type StreamCodec } from './stream-codec.js';
 
 export const FRAMED_METADATA_KEY = 'ringkv-framed';
 export const FramedKind = { peer: 1, kv: 2 } as const;
@@ -110,13 +110,23 @@ export class FrameReader {
   }
 }
 
-function writeFrame(socket: net.Socket, payload: Buffer): boolean {
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32BE(payload.length, 0);
-  socket.cork();
-  socket.write(head);
-  const ok = socket.write(payload);
-  socket.uncork();
+/** `message` as one frame: its length, then its encoding. */
+function frameOf<In>(codec: StreamCodec<In, unknown>, message: In): Buffer {
+  if (codec.serializeFramed !== undefined) {
+    const frame = codec.serializeFramed(message);
+    frame.writeUInt32BE(frame.length - FRAME_PREFIX_BYTES, 0);
+    return frame;
+  }
+  const payload = codec.serialize(message);
+  const frame = Buffer.allocUnsafe(FRAME_PREFIX_BYTES + payload.length);
+  frame.writeUInt32BE(payload.length, 0);
+  payload.copy(frame, FRAME_PREFIX_BYTES);
+  return frame;
+}
+
+/** Writes one frame (one buffer: one write call); drops a peer that stopped reading. */
+function writeFrame(socket: net.Socket, frame: Buffer): boolean {
+  const ok = socket.write(frame);
   if (socket.writableLength > FRAMED_WRITE_BUFFER_BYTES_MAX) {
     socket.destroy(new Error(`more than ${FRAMED_WRITE_BUFFER_BYTES_MAX} bytes unsent: the other side is not reading`));
   }
@@ -175,7 +185,7 @@ export class FramedClientStream<In, Out> extends EventEmitter {
 
   write(message: In): boolean {
     if (this.socket.destroyed || this.endedByUs) return false;
-    return writeFrame(this.socket, this.codec.serialize(message));
+    return writeFrame(this.socket, frameOf(this.codec, message));
   }
 
   /** Half-closes: the node answers what it has and then closes its side. */
@@ -270,7 +280,7 @@ export class FramedServerCall<T> extends EventEmitter {
 
   write(message: T): boolean {
     if (this.socket.destroyed || this.closedSide) return false;
-    return writeFrame(this.socket, this.codec.serialize(message));
+    return writeFrame(this.socket, frameOf(this.codec, message));
   }
 
   end(): void {

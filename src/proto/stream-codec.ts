@@ -22,6 +22,20 @@ import { PROTO_LOADER_OPTIONS, PROTO_PATH } from './options.js';
 export interface StreamCodec<In, Out> {
   serialize(message: In): Buffer;
   deserialize(bytes: Uint8Array): Out;
+  /**
+   * The encoding after FRAME_PREFIX_BYTES left for a length prefix, in one buffer: a framed stream
+   * then writes one buffer per frame instead of copying or writing twice.
+   */
+  serializeFramed?(message: In): Buffer;
+}
+
+/** Room left at the start of `serializeFramed`'s buffer. */
+export const FRAME_PREFIX_BYTES = 4;
+
+function encodeAfterPrefix(type: protobuf.Type, message: protobuf.Message): Buffer {
+  const writer = protobuf.Writer.create();
+  writer.fixed32(0); // FRAME_PREFIX_BYTES, overwritten by the framer
+  return asBuffer(type.encode(message, writer).finish());
 }
 
 /** Peer message bodies decoded without conversion: no 64-bit field, and most of the traffic. */
@@ -53,6 +67,7 @@ export function peerBatchCodec(): StreamCodec<PeerBatch, PeerBatch__Output> {
   const conversion = PROTO_LOADER_OPTIONS as protobuf.IConversionOptions;
   peer = {
     serialize: (batch) => asBuffer(batchType.encode(batch as protobuf.Message).finish()),
+    serializeFramed: (batch) => encodeAfterPrefix(batchType, batch as protobuf.Message),
     deserialize: (bytes) => {
       const batch = batchType.decode(bytes) as unknown as { messages: protobuf.Message[] };
       const messages = batch.messages;
@@ -77,6 +92,7 @@ export function kvFrameCodec(): StreamCodec<KvFrame, KvFrame__Output> {
   const frameType = protoRoot().lookupType('ringkv.v1.KvFrame');
   kv = {
     serialize: (frame) => asBuffer(frameType.encode(frame as protobuf.Message).finish()),
+    serializeFramed: (frame) => encodeAfterPrefix(frameType, frame as protobuf.Message),
     deserialize: (bytes) => frameType.decode(bytes) as unknown as KvFrame__Output,
   };
   return kv;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { KvFrame } from '../../src/gen/ringkv/v1/KvFrame.js';
 import type { PeerBatch } from '../../src/gen/ringkv/v1/PeerBatch.js';
 import { PROTO_LOADER_OPTIONS } from '../../src/proto/options.js';
-import { kvFrameCodec, peerBatchCodec, protoRoot } from '../../src/proto/stream-codec.js';
+import { FRAME_PREFIX_BYTES, kvFrameCodec, peerBatchCodec, protoRoot } from '../../src/proto/stream-codec.js';
 
 const b = (s: string) => Buffer.from(s);
 
@@ -149,5 +149,19 @@ describe('kvFrameCodec', () => {
     expect(put.options!.r).toBe(0);
     expect(put.options!.strict).toBe(false);
     expect(put.options!.timeoutMs).toBe(0);
+  });
+});
+
+describe('serializeFramed', () => {
+  it('gives the same encoding as serialize, after four free bytes, in one buffer', () => {
+    const peer = peerBatchCodec();
+    for (const batch of PEER_BATCHES) {
+      const framed = peer.serializeFramed!(batch);
+      expect(framed.length).toBe(FRAME_PREFIX_BYTES + peer.serialize(batch).length);
+      expect(framed.subarray(FRAME_PREFIX_BYTES).equals(peer.serialize(batch))).toBe(true);
+    }
+    const kv = kvFrameCodec();
+    const frame: KvFrame = { messages: [{ id: 1, put: { key: b('k'), value: b('v'.repeat(300)), context: '' } }] };
+    expect(kv.serializeFramed!(frame).subarray(FRAME_PREFIX_BYTES).equals(kv.serialize(frame))).toBe(true);
   });
 });
