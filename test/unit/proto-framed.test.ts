@@ -7,7 +7,9 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   FRAMED_FRAME_BYTES_MAX,
+  FRAMED_HANDSHAKE_MS,
   FRAMED_METADATA_KEY,
+  FRAMED_WRITE_BUFFER_BYTES_MAX,
   FramedClientStream,
   type FramedEndpoint,
   FramedKind,
@@ -236,6 +238,56 @@ describe('FramedServer and FramedClientStream', () => {
     expect(st.code).toBe(grpc.status.UNAVAILABLE);
     expect(c.established).toBe(true);
     expect(st.details).not.toMatch(/^No connection established/);
+  });
+
+  it('drops a stream whose node stops reading once 64 MiB wait unsent', async () => {
+    // A listener that accepts the hello and then never reads again.
+    const held: net.Socket[] = [];
+    const stuck = net.createServer((socket) => {
+      held.push(socket);
+      socket.on('error', () => {});
+      socket.once('data', () => {
+        socket.write(Buffer.from([0]));
+        socket.pause();
+      });
+    });
+    await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (stuck.address() as net.AddressInfo).port;
+      const c = connect({ port, token: TOKEN });
+      await new Promise<void>((r) => c.once('metadata', () => r()));
+      const status = statusOf(c);
+      // 20 frames of 4 MiB: past 64 MiB the stream is dropped rather than buffering on.
+      const big = 'x'.repeat(4 * 1024 * 1024);
+      for (let i = 0; i < 20; i++) c.write(big);
+      const st = await status;
+      expect(st.code).toBe(grpc.status.UNAVAILABLE);
+      expect(st.details).toContain(`more than ${FRAMED_WRITE_BUFFER_BYTES_MAX} bytes unsent`);
+    } finally {
+      for (const h of held) h.destroy();
+      stuck.close();
+    }
+  });
+
+  it('gives up on a listener that never answers the hello, and a node drops a silent client', async () => {
+    const silent = net.createServer((socket) => socket.on('error', () => {})); // the client resets it
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const c = connect({ port: (silent.address() as net.AddressInfo).port, token: TOKEN });
+      const st = await statusOf(c);
+      expect(st.code).toBe(grpc.status.UNAVAILABLE);
+      expect(st.details).toBe('No connection established. Last error: no framed handshake answer');
+    } finally {
+      silent.close();
+    }
+    const s = await serve();
+    const raw = net.connect({ host: '127.0.0.1', port: s.endpoint.port });
+    raw.on('error', () => {});
+    raw.resume();
+    const started = Date.now();
+    await new Promise<void>((resolve) => raw.on('close', () => resolve()));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(FRAMED_HANDSHAKE_MS - 100);
+    expect(s.calls).toHaveLength(0);
   });
 
   it('reports a refused connection as never established', async () => {
