@@ -79,5 +79,10 @@ export function registerNodeCommand(program: Command): void {
     .option('--tombstone-grace-ms <ms>', 'remove a tombstone this long after every primary holds it (default 4 h)')
     .option('--no-hinted-handoff', 'disable sloppy quorum and hinted handoff: only primaries take writes')
     .option('--no-anti-entropy', 'disable anti-entropy (Merkle trees and exchanges), e.g. to measure its cost')
+    .option(
+      '--framed-port <port>',
+      'port of the framed-stream listener on the --listen host (default 0: any free port, announced to peers)',
+    )
+    .option('--no-framed', 'serve and use gRPC streams only, no framed listener (also RINGKV_FRAMED=0)')
     .action(runNodeCommand);
 }

@@ -45,6 +45,9 @@ export interface NodeFlags {
   readonly hintedHandoff?: boolean;
   /** commander's value for --no-anti-entropy (false when given). */
   readonly antiEntropy?: boolean;
+  readonly framedPort?: string;
+  /** commander's value for --no-framed (false when given). */
+  readonly framed?: boolean;
 }
 
 /** A secret derived from the cluster name: stable across nodes, but known to anyone who knows the name. */
@@ -103,6 +106,10 @@ export function nodeOptionsFromFlags(
       : { tombstoneGraceMs: parseIntInRange('--tombstone-grace-ms', flags.tombstoneGraceMs, 0, 365 * 86_400_000) }),
     ...(flags.hintedHandoff === false ? { hintedHandoff: false } : {}),
     ...(flags.antiEntropy === false ? { antiEntropy: false } : {}),
+    ...(flags.framed === false ? { framedStreams: false } : {}),
+    ...(flags.framedPort === undefined
+      ? {}
+      : { framedPort: parseIntInRange('--framed-port', flags.framedPort, 0, 65_535) }),
   };
   return { options, secretSource };
 }

@@ -329,11 +329,11 @@ export class FramedServer {
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
   }
 
-  /** Listens on an ephemeral port of `host`; resolves with the endpoint to announce. */
-  listen(host: string): Promise<FramedEndpoint> {
+  /** Listens on `port` of `host` (0: any free port); resolves with the endpoint to announce. */
+  listen(host: string, port = 0): Promise<FramedEndpoint> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen({ host, port: 0 }, () => {
+      this.server.listen({ host, port }, () => {
         this.server.off('error', reject);
         this.boundPort = (this.server.address() as net.AddressInfo).port;
         resolve({ port: this.boundPort, token: this.token });

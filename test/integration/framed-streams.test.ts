@@ -3,10 +3,18 @@
  * listener a node announces, a node started with RINGKV_FRAMED=0 stays on gRPC streams and still
  * replicates with the others, and a client that turns framing off is served over gRPC.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RingClient } from '../../src/client/index.js';
 import { waitFor, waitForSteady } from '../harness/async.js';
+import { freePorts } from '../harness/free-ports.js';
 import { ProcessCluster } from '../harness/process-cluster.js';
+
+const BIN = resolve(import.meta.dirname, '../../bin/ringkv.js');
 
 let cluster: ProcessCluster;
 let grpcOnly: RingClient;
@@ -90,6 +98,61 @@ describe('framed streams', () => {
       });
     } finally {
       client.close();
+    }
+  });
+});
+
+/** Runs one `ringkv node` with `--framed-port port` until `until` matches its output or it exits. */
+async function soloNode(framedPort: number, until: RegExp): Promise<{ output: string; code: number | null }> {
+  const [port] = await freePorts(1);
+  const dir = mkdtempSync(join(tmpdir(), 'ringkv-framed-port-'));
+  const address = `127.0.0.1:${port}`;
+  const args = ['node', '--id', 'solo', '--listen', address, '--data', join(dir, 'data'), '--seeds', address];
+  const proc = spawn(process.execPath, [BIN, ...args, '--secret', 's', '--framed-port', String(framedPort)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  try {
+    return await new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${until} within 20 s: ${output}`)), 20_000);
+      const seen = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (until.test(output)) {
+          clearTimeout(timer);
+          resolvePromise({ output, code: null });
+        }
+      };
+      proc.stdout.on('data', seen);
+      proc.stderr.on('data', seen);
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        resolvePromise({ output, code });
+      });
+    });
+  } finally {
+    proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('--framed-port', () => {
+  it('listens for framed streams on the port given', async () => {
+    const [framedPort] = await freePorts(1);
+    const { output } = await soloNode(framedPort!, /serving framed streams/);
+    expect(output).toMatch(new RegExp(`"port":${framedPort}[,}].*serving framed streams`));
+  });
+
+  it('refuses to start when that port is taken, naming the flag', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const taken = (busy.address() as net.AddressInfo).port;
+      const { output, code } = await soloNode(taken, /failed to start/);
+      expect(output).toContain(`cannot listen for framed streams on port ${taken} (--framed-port)`);
+      expect(output).toContain('EADDRINUSE');
+      expect(code === null || code !== 0).toBe(true);
+    } finally {
+      busy.close();
     }
   });
 });

@@ -50,6 +50,15 @@ describe('nodeOptionsFromFlags', () => {
     expect(options.limits).toEqual({ keyBytesMax: 100, valueBytesMax: 2000, siblingsMax: 7 });
   });
 
+  it('takes the framed listener port, or turns framing off', () => {
+    expect(nodeOptionsFromFlags({ ...base, framedPort: '7201' }, undefined).options.framedPort).toBe(7201);
+    expect(nodeOptionsFromFlags({ ...base, framedPort: '0' }, undefined).options.framedPort).toBe(0);
+    expect(nodeOptionsFromFlags({ ...base, framed: false }, undefined).options.framedStreams).toBe(false);
+    expect(nodeOptionsFromFlags(base, undefined).options.framedStreams).toBeUndefined();
+    expect(() => nodeOptionsFromFlags({ ...base, framedPort: '65536' }, undefined)).toThrow(/--framed-port/);
+    expect(() => nodeOptionsFromFlags({ ...base, framedPort: 'x' }, undefined)).toThrow(/--framed-port/);
+  });
+
   it('names the missing or bad flag', () => {
     for (const missing of ['id', 'listen', 'data', 'seeds'] as const) {
       const flags = { ...base, [missing]: undefined };

@@ -275,8 +275,10 @@ export interface GrpcServer {
 }
 
 export interface GrpcServerOptions {
-  /** Also serve the hot streams framed on a second (ephemeral) port, announced to gRPC streams. */
+  /** Also serve the hot streams framed on a second port, announced to gRPC streams. */
   readonly framed: boolean;
+  /** That port on the same host; 0 takes any free one. */
+  readonly framedPort?: number;
 }
 
 /** Binds the services on `address` and resolves with the running server. */
@@ -322,9 +324,16 @@ export async function startGrpcServer(
       },
     );
     try {
-      announce = framedMetadataValue(await framed.listen(hostOf(address)));
+      announce = framedMetadataValue(await framed.listen(hostOf(address), options.framedPort ?? 0));
       log.info({ port: framed.port }, 'serving framed streams');
     } catch (err) {
+      if ((options.framedPort ?? 0) !== 0) {
+        // A port the operator chose (and opened in a firewall, say) must not be silently replaced.
+        server.forceShutdown();
+        throw new Error(
+          `cannot listen for framed streams on port ${options.framedPort} (--framed-port): ${(err as Error).message}`,
+        );
+      }
       // Everything still works over gRPC alone.
       log.warn({ err }, 'could not listen for framed streams; serving gRPC streams only');
       framed = null;

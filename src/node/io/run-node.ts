@@ -15,6 +15,8 @@ export interface RunNodeOptions extends NodeConfig {
    * the environment sets RINGKV_FRAMED=0 (for measuring against gRPC-only streams).
    */
   readonly framedStreams?: boolean;
+  /** Port of the framed listener on the --listen host; 0 (the default) takes any free port. */
+  readonly framedPort?: number;
   /** Called once the node left the cluster and handed its data over; the caller should stop it. */
   readonly onDeparted?: () => void;
 }
@@ -42,7 +44,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunningNode> {
   let server: GrpcServer;
   try {
     await node.start();
-    server = await startGrpcServer(node, options.address, log, { framed });
+    server = await startGrpcServer(node, options.address, log, { framed, framedPort: options.framedPort ?? 0 });
   } catch (err) {
     await node.stop();
     await transport.close();
