@@ -433,10 +433,13 @@ export class FramedServer {
 /** After an established framed stream broke, how long before the link upgrades again. */
 export const FRAMED_REUPGRADE_MS = 2000;
 
-/** How long the upgrade waits between attempts (defaults FRAMED_RETRY_MS and FRAMED_REUPGRADE_MS). */
-export interface FramedUpgradeTiming {
-  readonly retryMs: number;
-  readonly reupgradeMs: number;
+export interface FramedUpgradeOptions {
+  /** Wait after a failed attempt (default FRAMED_RETRY_MS). */
+  readonly retryMs?: number;
+  /** Wait after an established framed stream broke (default FRAMED_REUPGRADE_MS). */
+  readonly reupgradeMs?: number;
+  /** Told why an attempt failed; the stream stays on gRPC until the next one. */
+  readonly onFailed?: (reason: string) => void;
 }
 
 interface Offer<In, Out> {
@@ -464,7 +467,7 @@ export class FramedUpgrade<In, Out> {
     private readonly kind: FramedKind,
     private readonly codec: StreamCodec<In, Out>,
     private readonly enabled: boolean,
-    private readonly timing: FramedUpgradeTiming = { retryMs: FRAMED_RETRY_MS, reupgradeMs: FRAMED_REUPGRADE_MS },
+    private readonly options: FramedUpgradeOptions = {},
   ) {}
 
   /** A gRPC stream was established with `metadata`: upgrade it if the node announces framing. */
@@ -478,7 +481,7 @@ export class FramedUpgrade<In, Out> {
 
   /** The framed stream in use broke: stay on gRPC for a moment before upgrading again. */
   broke(): void {
-    this.retryAt = Math.max(this.retryAt, Date.now() + this.timing.reupgradeMs);
+    this.retryAt = Math.max(this.retryAt, Date.now() + (this.options.reupgradeMs ?? FRAMED_REUPGRADE_MS));
   }
 
   close(): void {
@@ -507,10 +510,11 @@ export class FramedUpgrade<In, Out> {
     this.offered = null;
     const probe = new FramedClientStream<In, Out>(this.host, offer.endpoint, this.kind, this.codec);
     this.probe = probe;
-    const failed = () => {
+    const failed = (status: grpc.StatusObject) => {
       if (this.probe !== probe) return;
       this.probe = null;
-      this.retryAt = Date.now() + this.timing.retryMs;
+      this.retryAt = Date.now() + (this.options.retryMs ?? FRAMED_RETRY_MS);
+      this.options.onFailed?.(status.details);
       this.offered ??= offer; // a newer offer replaces this one
       this.attempt();
     };

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerClient } from '../../src/gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../src/gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage, PeerMessage__Output } from '../../src/gen/ringkv/v1/PeerMessage.js';
-import type { PeerReply } from '../../src/node/env.js';
+import type { Logger, PeerReply } from '../../src/node/env.js';
 import { replyToWire, requestFromWire } from '../../src/node/io/peer-codec.js';
 import { PeerLink } from '../../src/node/io/peer-link.js';
 import {
@@ -57,7 +57,7 @@ afterEach(() => {
   }
 });
 
-async function start(): Promise<Fixture> {
+async function start(log: Logger | null = null): Promise<Fixture> {
   const f = { grpcStreams: 0, grpcEnded: 0, framedStreams: 0 } as Fixture;
   f.framed = new FramedServer(
     Buffer.alloc(16, 5),
@@ -104,7 +104,7 @@ async function start(): Promise<Fixture> {
   );
   const address = `127.0.0.1:${port}`;
   const client = new v1.Peer(address, grpc.credentials.createInsecure()) as unknown as PeerClient;
-  f.link = new PeerLink('n1', 'n2', client, address, true);
+  f.link = new PeerLink('n1', 'n2', client, address, true, log);
   fixtures.push(f);
   return f;
 }
@@ -157,5 +157,27 @@ describe('PeerLink over a framed stream', () => {
     await until(async () => stateOf(await get(f, 'd')) === 'framed:d', FRAMED_REUPGRADE_MS + 3000);
     expect(Date.now() - broke).toBeGreaterThanOrEqual(FRAMED_REUPGRADE_MS - 100);
     expect(f.framedStreams).toBe(2);
+  });
+
+  it('stays on gRPC when the framed listener refuses, and warns once', async () => {
+    const lines: { level: string; obj: object; msg: string }[] = [];
+    const log: Logger = {
+      debug: (obj, msg = '') => lines.push({ level: 'debug', obj, msg }),
+      info: (obj, msg = '') => lines.push({ level: 'info', obj, msg }),
+      warn: (obj, msg = '') => lines.push({ level: 'warn', obj, msg }),
+      error: (obj, msg = '') => lines.push({ level: 'error', obj, msg }),
+      child: () => log,
+    };
+    const f = await start(log);
+    f.framed.stopAccepting();
+    expect(stateOf(await get(f, 'a'))).toBe('grpc:a');
+    await until(() => lines.length > 0, 3000);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.level).toBe('warn');
+    expect(lines[0]!.msg).toMatch(/^no framed stream to the peer; staying on its gRPC stream/);
+    expect(lines[0]!.obj).toMatchObject({ peer: 'n2' });
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => get(f, `k${i}`)));
+    expect(replies.map(stateOf)).toEqual(Array.from({ length: 50 }, (_, i) => `grpc:k${i}`));
+    expect(f.framedStreams).toBe(0);
   });
 });

@@ -334,7 +334,12 @@ describe('FramedUpgrade', () => {
 
     // A wrong token: the attempt fails, an offer right after does not connect at once, and the
     // latest offer is tried when the retry delay is over.
-    const bad = new FramedUpgrade('127.0.0.1', FramedKind.kv, text, true, { retryMs: 400, reupgradeMs: 400 });
+    const failures: string[] = [];
+    const bad = new FramedUpgrade('127.0.0.1', FramedKind.kv, text, true, {
+      retryMs: 400,
+      reupgradeMs: 400,
+      onFailed: (reason) => failures.push(reason),
+    });
     const handed: FramedClientStream<string, string>[] = [];
     const take = (st: FramedClientStream<string, string>) => {
       handed.push(st);
@@ -348,6 +353,7 @@ describe('FramedUpgrade', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(handed).toHaveLength(0);
     expect(s.server.connections).toBe(before);
+    expect(failures).toEqual(['No connection established. Last error: the node refused the framed stream']);
     await waitUntil(() => handed.length === 1, 2000);
     handed[0]!.write('retried');
     expect(await nextData(handed[0]!)).toBe('echo:retried');

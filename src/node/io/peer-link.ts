@@ -16,9 +16,9 @@ import {
 import type { PeerClient } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
-import { type FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../../proto/framed.js';
+import { FRAMED_RETRY_MS, type FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../../proto/framed.js';
 import { peerBatchCodec } from '../../proto/stream-codec.js';
-import type { PeerReply, PeerRequest } from '../env.js';
+import type { Logger, PeerReply, PeerRequest } from '../env.js';
 import { replyFromWire, requestToWire } from './peer-codec.js';
 
 /** The link's stream: gRPC, or the framed stream it was upgraded to. */
@@ -47,6 +47,7 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
 export class PeerLink {
   private stream: LinkStream | null = null;
   private framed = false;
+  private framedFailureWarned = false;
   private readonly upgrade: FramedUpgrade<PeerBatch, PeerBatch__Output>;
   private established = false;
   private readonly outbox: { id: number; message: PeerMessage; bytes: number }[] = [];
@@ -63,8 +64,18 @@ export class PeerLink {
     private readonly client: PeerClient,
     address: string,
     framed: boolean,
+    log: Logger | null = null,
   ) {
-    this.upgrade = new FramedUpgrade(hostOf(address), FramedKind.peer, peerBatchCodec(), framed);
+    // The first failure is a warning, repeats until the next success are debug lines: a peer
+    // whose framed port is firewalled would otherwise log every FRAMED_RETRY_MS forever.
+    this.upgrade = new FramedUpgrade(hostOf(address), FramedKind.peer, peerBatchCodec(), framed, {
+      onFailed: (reason) => {
+        const line = `no framed stream to the peer; staying on its gRPC stream, next try in ${FRAMED_RETRY_MS / 1000} s (--no-framed turns framing off)`;
+        if (this.framedFailureWarned) log?.debug({ peer: peerId, address, reason }, line);
+        else log?.warn({ peer: peerId, address, reason }, line);
+        this.framedFailureWarned = true;
+      },
+    });
   }
 
   /** Sends a request; resolves with the reply or an error reply, never rejects. */
@@ -152,6 +163,7 @@ export class PeerLink {
     if (this.closed || this.stream !== from) return false;
     this.stream = framed;
     this.framed = true;
+    this.framedFailureWarned = false;
     this.listen(framed);
     from.end();
     return true;

@@ -4,7 +4,7 @@ import type { HelloRequest } from '../../gen/ringkv/v1/HelloRequest.js';
 import type { HelloResponse__Output } from '../../gen/ringkv/v1/HelloResponse.js';
 import type { PeerClient } from '../../gen/ringkv/v1/Peer.js';
 import { GRPC_MESSAGE_BYTES_MAX, ringkvProto } from '../../proto/load.js';
-import type { PeerAddress, PeerReply, PeerRequest, PeerTransport } from '../env.js';
+import type { Logger, PeerAddress, PeerReply, PeerRequest, PeerTransport } from '../env.js';
 import { PEER_CHANNEL_OPTIONS, PeerLink } from './peer-link.js';
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -21,6 +21,8 @@ export class GrpcPeerTransport implements PeerTransport {
     private readonly selfId: string,
     /** Upgrade peer streams to framed ones where the peer announces them. */
     private readonly framed = true,
+    /** Where a peer whose framed listener cannot be reached is reported. */
+    private readonly log: Logger | null = null,
   ) {}
 
   request(to: PeerAddress, request: PeerRequest, budgetMs: number): Promise<PeerReply> {
@@ -48,7 +50,7 @@ export class GrpcPeerTransport implements PeerTransport {
     const existing = this.links.get(to.id);
     if (existing !== undefined && existing.address === to.address) return existing.link;
     existing?.link.close();
-    const link = new PeerLink(this.selfId, to.id, this.newClient(to.address), to.address, this.framed);
+    const link = new PeerLink(this.selfId, to.id, this.newClient(to.address), to.address, this.framed, this.log);
     if (this.closed) link.close();
     else this.links.set(to.id, { address: to.address, link });
     return link;

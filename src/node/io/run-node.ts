@@ -34,7 +34,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunningNode> {
   const log = createLogger(options.logLevel, { node: options.id });
   const storage = await LevelStorage.open(options.dataDir, options.syncMode);
   const framed = options.framedStreams ?? process.env.RINGKV_FRAMED !== '0';
-  const transport = new GrpcPeerTransport(options.id, framed);
+  const transport = new GrpcPeerTransport(options.id, framed, log);
   const env: Env = { clock: realClock, random: realRandom, transport, storage, log };
   const node = new RingNode(env, options);
   node.onDeparted = () => {
