@@ -15,7 +15,7 @@ import type { KvFrame, KvFrame__Output } from '../gen/ringkv/v1/KvFrame.js';
 import type { KvMessage, KvMessage__Output } from '../gen/ringkv/v1/KvMessage.js';
 import type { PutRequest } from '../gen/ringkv/v1/PutRequest.js';
 import type { PutResponse__Output } from '../gen/ringkv/v1/PutResponse.js';
-import { type FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../proto/framed.js';
+import { FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../proto/framed.js';
 import { GRPC_MESSAGE_BYTES_MAX } from '../proto/load.js';
 import { kvFrameCodec } from '../proto/stream-codec.js';
 import { watchAbort } from './abort-watch.js';
@@ -65,7 +65,6 @@ export class NodeStream {
   private backoffMs = CLIENT_STREAM_RECONNECT_MS_MIN;
   private closed = false;
   private lastFrameAt = 0;
-  private framed = false;
   private readonly upgrade: FramedUpgrade<KvFrame, KvFrame__Output>;
 
   constructor(
@@ -227,7 +226,6 @@ export class NodeStream {
     const stream = this.client.Stream();
     this.stream = stream;
     this.established = false;
-    this.framed = false;
     stream.on('metadata', (metadata: grpc.Metadata) => {
       if (this.stream !== stream) return;
       this.established = true;
@@ -242,7 +240,6 @@ export class NodeStream {
   private switchTo(from: Duplex, framed: FramedClientStream<KvFrame, KvFrame__Output>): boolean {
     if (this.closed || this.stream !== from) return false;
     this.stream = framed;
-    this.framed = true;
     this.listen(framed);
     from.end();
     return true;
@@ -284,10 +281,9 @@ export class NodeStream {
       return;
     }
     const wasEstablished = this.established;
-    if (this.framed) this.upgrade.broke();
+    if (stream instanceof FramedClientStream) this.upgrade.broke();
     this.stream = null;
     this.established = false;
-    this.framed = false;
     // Only a stream the node never accepted, failing to connect, certainly delivered nothing.
     const undelivered = !wasEstablished && isUndeliveredStatus(status);
     if (undelivered) {

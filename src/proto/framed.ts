@@ -198,10 +198,6 @@ export class FramedClientStream<In, Out> extends EventEmitter {
   /** Abandons the stream: the connection is reset, so the node sees a cancel, not a half-close. */
   cancel(): void {
     this.failure ||= 'cancelled';
-    this.reset();
-  }
-
-  private reset(): void {
     resetSocket(this.socket);
   }
 
@@ -235,7 +231,7 @@ export class FramedClientStream<In, Out> extends EventEmitter {
 
   private fail(reason: string): void {
     this.failure ||= reason;
-    this.reset();
+    resetSocket(this.socket);
   }
 
   private finish(): void {

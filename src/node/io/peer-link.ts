@@ -16,7 +16,7 @@ import {
 import type { PeerClient } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
-import { FRAMED_RETRY_MS, type FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../../proto/framed.js';
+import { FRAMED_RETRY_MS, FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../../proto/framed.js';
 import { peerBatchCodec } from '../../proto/stream-codec.js';
 import type { Logger, PeerReply, PeerRequest } from '../env.js';
 import { replyFromWire, requestToWire } from './peer-codec.js';
@@ -46,7 +46,6 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
 
 export class PeerLink {
   private stream: LinkStream | null = null;
-  private framed = false;
   private framedFailureWarned = false;
   private readonly upgrade: FramedUpgrade<PeerBatch, PeerBatch__Output>;
   private established = false;
@@ -147,7 +146,6 @@ export class PeerLink {
     const stream = this.client.Exchange();
     this.stream = stream;
     this.established = false;
-    this.framed = false;
     stream.on('metadata', (metadata: grpc.Metadata) => {
       if (this.stream !== stream) return;
       this.established = true;
@@ -162,7 +160,6 @@ export class PeerLink {
   private switchTo(from: LinkStream, framed: FramedClientStream<PeerBatch, PeerBatch__Output>): boolean {
     if (this.closed || this.stream !== from) return false;
     this.stream = framed;
-    this.framed = true;
     this.framedFailureWarned = false;
     this.listen(framed);
     from.end();
@@ -193,10 +190,9 @@ export class PeerLink {
       return;
     }
     const wasEstablished = this.established;
-    if (this.framed) this.upgrade.broke();
+    if (stream instanceof FramedClientStream) this.upgrade.broke();
     this.stream = null;
     this.established = false;
-    this.framed = false;
     if (!wasEstablished) {
       // Never connected: back off before trying again, and fail fast meanwhile.
       this.downUntil = Date.now() + this.backoffMs;
