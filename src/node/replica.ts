@@ -5,7 +5,7 @@
 
 import { latin1 } from '../common/bytes.js';
 import { TooLargeError } from '../common/errors.js';
-import { decodeDvvSet, encodeDvvSet } from '../versioning/dvv-codec.js';
+import { decodeDvvSet, encodeDvvSet, supersedesEncoded } from '../versioning/dvv-codec.js';
 import {
   type Actor,
   type DvvSet,
@@ -121,12 +121,15 @@ export class Replica {
     const k = lockKey(skey);
     const result = await this.lock.with(k, async () => {
       const before = await this.readEncoded(skey, k);
+      // Usually the incoming version supersedes the local one. Then the merge is the incoming
+      // version, and `encoded` is already its encoding: decode accepts only the canonical form,
+      // and equal dots carry equal values. The usual case is told from the local vector alone.
+      const supersedes =
+        before === undefined ? incoming.siblings.length > 0 : supersedesEncoded(incoming, before);
+      if (supersedes) return this.writeEncoded(skey, k, incoming, encoded, before);
       const local = before === undefined ? EMPTY_DVV_SET : decodeDvvSet(before);
       const merged = sync(local, incoming);
       if (equalDvv(merged, local)) return { state: local, durable: Promise.resolve() };
-      // Usually the incoming version supersedes the local one. Then the merge is the incoming
-      // version, and `encoded` is already its encoding: decode accepts only the canonical form,
-      // and equal dots carry equal values.
       if (equalDvv(merged, incoming)) return this.writeEncoded(skey, k, incoming, encoded, before);
       return this.write(skey, k, merged, before);
     });

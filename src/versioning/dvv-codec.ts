@@ -139,3 +139,67 @@ export function decodeDvvSet(bytes: Uint8Array): DvvSet {
   reader.end();
   return { vv, siblings };
 }
+
+/**
+ * Whether merging `incoming` into the stored version `local` (encodeDvvSet's bytes) gives exactly
+ * `incoming`, different from `local`. It does when incoming's version vector is at least local's
+ * everywhere and ahead somewhere, and every sibling of incoming that local's vector covers is one
+ * local still holds: sync then keeps all of incoming's siblings (those local holds too, and those
+ * it has not seen), drops the others of local (incoming's vector covers them), and takes incoming's
+ * vector. That is the usual case of a replica write, told from local's bytes without building its
+ * set. False means "merge in full", not "not superseded". Throws like decodeDvvSet on malformed
+ * bytes it reads.
+ */
+export function supersedesEncoded(incoming: DvvSet, local: Uint8Array): boolean {
+  const actors = [...incoming.vv.keys()];
+  const names = actors.map(actorToUtf8);
+  // Local's counter for each of incoming's actors (0: local has not seen it), and for each of
+  // local's actors its index among incoming's.
+  const seen = actors.map(() => 0);
+  const toIncoming: number[] = [];
+  const reader = new ByteReader(local, malformed);
+  const version = reader.byte();
+  if (version !== FORMAT_VERSION) malformed(`unknown format version ${version}`);
+  const actorCount = reader.varint();
+  let ahead = actorCount < actors.length;
+  for (let a = 0; a < actorCount; a++) {
+    const name = reader.view(reader.varint());
+    const counter = reader.varint();
+    const i = names.findIndex((n) => sameBytes(n, name));
+    if (i === -1) return false;
+    const theirs = incoming.vv.get(actors[i]!)!;
+    if (theirs < counter) return false;
+    if (theirs > counter) ahead = true;
+    seen[i] = counter;
+    toIncoming.push(i);
+  }
+  if (!ahead) return false;
+  let held: { actor: number; counter: number }[] | null = null;
+  for (const { dot } of incoming.siblings) {
+    const i = actors.indexOf(dot.actor);
+    if (seen[i]! < dot.counter) continue; // local has not seen it: sync keeps it
+    held ??= heldDots(reader, toIncoming);
+    if (!held.some((d) => d.actor === i && d.counter === dot.counter)) return false;
+  }
+  return true;
+}
+
+/** The sibling dots of the rest of an encoding, actors as indexes among incoming's. */
+function heldDots(reader: ByteReader, toIncoming: readonly number[]): { actor: number; counter: number }[] {
+  const out: { actor: number; counter: number }[] = [];
+  const count = reader.varint();
+  for (let k = 0; k < count; k++) {
+    const index = reader.varint();
+    const counter = reader.varint();
+    if (index >= toIncoming.length) malformed(`sibling actor index ${index} out of range`);
+    if (reader.byte() !== FLAG_TOMBSTONE) reader.view(reader.varint());
+    out.push({ actor: toIncoming[index]!, counter });
+  }
+  return out;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

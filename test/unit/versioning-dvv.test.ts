@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { encodeDvvSet, supersedesEncoded } from '../../src/versioning/dvv-codec.js';
 import type { Actor, Dot, DvvSet, VersionVector } from '../../src/versioning/dvv-set.js';
 import {
   descends,
@@ -214,6 +215,57 @@ describe('DVV set laws over generated histories', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('telling from the stored bytes that a version supersedes them', () => {
+  test('when it says so, the merge is exactly the incoming version and differs from the stored one', () => {
+    fc.assert(
+      fc.property(historyArb, fc.nat(), fc.nat(), (world, i, j) => {
+        const local = pick(world.pool, i);
+        const incoming = pick(world.pool, j);
+        if (!supersedesEncoded(incoming, encodeDvvSet(local))) return;
+        const merged = sync(local, incoming);
+        expect(merged).toEqual(incoming);
+        expect(equalDvv(merged, local)).toBe(false);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('says so for a replica write: a replica receiving the version its coordinator just made', () => {
+    fc.assert(
+      fc.property(historyArb, fc.nat(2), fc.nat(2), fc.nat(), (world, coordinator, replica, i) => {
+        // The replica's copy has been synced from the coordinator's before the write, as when both
+        // took the previous writes; the client's context is any state the history reached.
+        const local = sync(world.replicas[replica]!, world.replicas[coordinator]!);
+        const base = sync(world.replicas[coordinator]!, local);
+        const written = update(base, pick(world.pool, i).vv, bytesOf(-1), world.actors[coordinator]!);
+        expect(supersedesEncoded(written, encodeDvvSet(local))).toBe(true);
+        expect(sync(local, written)).toEqual(written);
+      }),
+      RUNS,
+    );
+  });
+
+  test('says no for an equal, an older or a concurrent version', () => {
+    fc.assert(
+      fc.property(historyArb, fc.nat(), (world, i) => {
+        const state = pick(world.pool, i);
+        expect(supersedesEncoded(state, encodeDvvSet(state))).toBe(false);
+        const newer = update(state, state.vv, bytesOf(-2), 'z.writer');
+        expect(supersedesEncoded(state, encodeDvvSet(newer))).toBe(false);
+        const concurrent = update(state, EMPTY_VV, bytesOf(-3), 'y.writer');
+        expect(supersedesEncoded(newer, encodeDvvSet(concurrent))).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  test('rejects stored bytes that are not a DVV set', () => {
+    const incoming = update(EMPTY_DVV_SET, EMPTY_VV, bytesOf(1), 'n1.0');
+    expect(() => supersedesEncoded(incoming, Uint8Array.of(9, 0, 0))).toThrow(/malformed DVV set/);
+    expect(() => supersedesEncoded(incoming, Uint8Array.of(1, 1, 5))).toThrow(/malformed DVV set/);
   });
 });
 
