@@ -124,8 +124,7 @@ export class Replica {
       // Usually the incoming version supersedes the local one. Then the merge is the incoming
       // version, and `encoded` is already its encoding: decode accepts only the canonical form,
       // and equal dots carry equal values. The usual case is told from the local vector alone.
-      const supersedes =
-        before === undefined ? incoming.siblings.length > 0 : supersedesEncoded(incoming, before);
+      const supersedes = before === undefined ? incoming.siblings.length > 0 : supersedesEncoded(incoming, before);
       if (supersedes) return this.writeEncoded(skey, k, incoming, encoded, before);
       const local = before === undefined ? EMPTY_DVV_SET : decodeDvvSet(before);
       const merged = sync(local, incoming);
