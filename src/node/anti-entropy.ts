@@ -9,7 +9,7 @@
 
 import { TokenBucket } from '../antientropy/budget.js';
 import { type Digest, diffLeaves, MerkleTree, segmentOf, versionDigest } from '../antientropy/index.js';
-import { latin1 } from '../common/bytes.js';
+import { latin1, sameBytes } from '../common/bytes.js';
 import {
   AE_CONFIRM_MS,
   AE_CONFIRM_SEGMENTS_MAX,
@@ -645,8 +645,4 @@ function userKey(skey: Uint8Array): Uint8Array {
 
 function fromLatin1(s: string): Uint8Array {
   return new Uint8Array(Buffer.from(s, 'latin1'));
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

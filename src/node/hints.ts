@@ -5,7 +5,7 @@
  * (DVV sync), so it is idempotent, and it resumes from what is still stored after any crash.
  */
 
-import { latin1 } from '../common/bytes.js';
+import { latin1, sameBytes } from '../common/bytes.js';
 import { OverloadedError } from '../common/errors.js';
 import {
   HANDOFF_RATE_WINDOW_MS,
@@ -221,8 +221,4 @@ function decodeHint(value: Uint8Array): { createdAt: number; state: DvvSet } {
 
 function lockKey(target: string, key: Uint8Array): string {
   return `${target}\u0000${latin1(key)}`;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

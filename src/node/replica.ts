@@ -3,7 +3,7 @@
  * read-modify-write under a per-key lock, and reaches storage as one atomic batch.
  */
 
-import { latin1 } from '../common/bytes.js';
+import { latin1, sameBytes } from '../common/bytes.js';
 import { TooLargeError } from '../common/errors.js';
 import { decodeDvvSet, encodeDvvSet, supersedesEncoded } from '../versioning/dvv-codec.js';
 import {
@@ -198,10 +198,6 @@ export class Replica {
     });
     return { state, encoded, durable };
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function lockKey(skey: Uint8Array): string {

@@ -15,6 +15,7 @@
  * unique, so decode accepts exactly what encode produces and encode(decode(b)) equals b.
  */
 
+import { sameBytes } from '../common/bytes.js';
 import { actorFromUtf8, actorToUtf8, compareActors } from './actor-bytes.js';
 import type { Actor, DvvSet, Sibling } from './dvv-set.js';
 import { ByteReader, varintSize, writeVarint } from './varint.js';
@@ -196,10 +197,4 @@ function heldDots(reader: ByteReader, toIncoming: readonly number[]): { actor: n
     out.push({ actor: toIncoming[index]!, counter });
   }
   return out;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
