@@ -31,6 +31,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { sampleProcess } from '../dist/bench/proc-stats.js';
+import { STORAGE_BATCH_MAX } from '../dist/common/limits.js';
+import { commitDelayMs } from '../dist/node/storage-group.js';
 
 const flag = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,9 +40,6 @@ const flag = (name, fallback) => {
 };
 
 const NODES = 5;
-const COMMIT_WINDOW_MS = 8;
-const BUSY_GROUP = 4;
-const GROUP_MAX = 512;
 const CLIENT = 255;
 
 // A message: u8 kind, u32 id, u8 origin (a node's index, or CLIENT), u16 key length, the key,
@@ -207,7 +206,7 @@ class Link {
   }
 }
 
-/** Group commit with ringkv's rule; `write` resolves once the copy is durable. */
+/** Group commit with ringkv's rule (src/node/storage-group.ts); `write` resolves once the copy is durable. */
 class Store {
   constructor(dir) {
     this.db = dir === null ? null : new ClassicLevel(dir, { keyEncoding: 'view', valueEncoding: 'view' });
@@ -234,12 +233,10 @@ class Store {
   async flush() {
     this.flushing = true;
     while (this.queue.length > 0) {
-      const since = performance.now() - this.lastStart;
-      if (this.lastGroup >= BUSY_GROUP && since < COMMIT_WINDOW_MS) {
-        await new Promise((resolve) => setTimeout(resolve, COMMIT_WINDOW_MS - since));
-      }
+      const wait = commitDelayMs('batch', this.lastGroup, performance.now() - this.lastStart);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       this.lastStart = performance.now();
-      const group = this.queue.splice(0, GROUP_MAX);
+      const group = this.queue.splice(0, STORAGE_BATCH_MAX);
       this.lastGroup = group.length;
       const batch = this.db.batch();
       for (const w of group) batch.put(w.key, w.value);
