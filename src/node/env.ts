@@ -63,6 +63,12 @@ export interface HintEntry extends HintPosition {
 export interface Storage {
   getData(key: Uint8Array): Promise<Uint8Array | undefined>;
   /**
+   * What getData would resolve with, answered without waiting, by a storage that can (both of
+   * ringkv's can: LevelDB from its value cache or a synchronous read). It lets a replica run an
+   * uncontended read-modify-write in one turn, with no promise between the read and the write.
+   */
+  getDataNow?(key: Uint8Array): Uint8Array | undefined;
+  /**
    * Applies the writes as one atomic batch and resolves once they are as durable as the
    * configured sync mode promises (group-committed with other concurrent batches).
    */

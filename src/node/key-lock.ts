@@ -22,6 +22,14 @@ export class KeyLock {
     }
   }
 
+  /**
+   * Whether a section for `key` is running or waiting. When none is, a caller may run a section
+   * that never yields (no await) in place of `with`: nothing can interleave with it either way.
+   */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   /** Keys with a section running or waiting. */
   get size(): number {
     return this.tails.size;

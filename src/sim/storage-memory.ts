@@ -93,6 +93,12 @@ export class MemoryStorage implements Storage {
     return Promise.resolve(this.disk.data.get(mapKey(key)));
   }
 
+  getDataNow(key: Uint8Array): Uint8Array | undefined {
+    // A stopped process runs no handlers; one still finishing a turn fails this request.
+    if (!this.process.alive) throw new Error('storage read on a stopped process');
+    return this.disk.data.get(mapKey(key));
+  }
+
   writeData(writes: readonly StorageWrite[]): Promise<void> {
     if (!this.process.alive) return never();
     if (this.queue.length >= STORAGE_QUEUE_MAX) {

@@ -15,6 +15,20 @@ describe('KeyLock', () => {
     expect(lock.size).toBe(0);
   });
 
+  it('tells whether a key has a section running or waiting', async () => {
+    const lock = new KeyLock();
+    let release!: () => void;
+    const held = lock.with('k', () => new Promise<void>((r) => (release = r)));
+    const queued = lock.with('k', async () => {});
+    expect(lock.busy('k')).toBe(true);
+    expect(lock.busy('other')).toBe(false);
+    release();
+    await held;
+    expect(lock.busy('k')).toBe(true); // the queued section has not finished yet
+    await queued;
+    expect(lock.busy('k')).toBe(false);
+  });
+
   it('lets different keys proceed concurrently', async () => {
     const lock = new KeyLock();
     const log: string[] = [];

@@ -117,15 +117,19 @@ export class LevelStorage implements Storage {
   }
 
   getData(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return Promise.resolve(this.getDataNow(key));
+  }
+
+  getDataNow(key: Uint8Array): Uint8Array | undefined {
     const cacheKey = latin1(key);
     const cached = this.cache.get(cacheKey);
-    if (cached !== undefined) return Promise.resolve(cached);
+    if (cached !== undefined) return cached;
     // getSync costs about a third of an async get here (no thread-pool round trip, no snapshot
     // promise); reads are small and mostly in LevelDB's caches, so blocking the loop that briefly
     // is cheaper.
     const value = this.db.getSync(prefixed(DATA, key));
     if (value !== undefined) this.cache.set(cacheKey, value);
-    return Promise.resolve(value);
+    return value;
   }
 
   /** Bytes the value cache holds now (within the budget given to open). */
