@@ -24,11 +24,13 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const equalBytes = (a: Uint8Array | undefined, b: Uint8Array) => a !== undefined && Buffer.from(a).equals(b);
 
+// Three versions of one key: a first write, one that supersedes it, and one concurrent with that.
+const first = update(EMPTY_DVV_SET, new Map(), bytes('v1'), 'n1.a');
+const second = update(first, first.vv, bytes('v2'), 'n2.b');
+const concurrent = update(first, first.vv, bytes('v3'), 'n3.c');
+
 describe('Replica.merge', () => {
   const skey = storageKey(7, bytes('k'));
-  const first = update(EMPTY_DVV_SET, new Map(), bytes('v1'), 'n1.a');
-  const second = update(first, first.vv, bytes('v2'), 'n2.b');
-  const concurrent = update(first, first.vv, bytes('v3'), 'n3.c');
 
   it('stores a superseding version exactly as it came, and the same bytes the codec would make', async () => {
     const { storage, data } = mapStorage();
@@ -97,9 +99,6 @@ function heldStorage() {
 
 describe('Replica writes on a storage that reads at once', () => {
   const skey = storageKey(3, bytes('k'));
-  const first = update(EMPTY_DVV_SET, new Map(), bytes('v1'), 'n1.a');
-  const second = update(first, first.vv, bytes('v2'), 'n2.b');
-  const concurrent = update(first, first.vv, bytes('v3'), 'n3.c');
 
   it('writes an uncontended merge in the same turn, and resolves only once it is durable', async () => {
     const { storage, log, releaseAll } = heldStorage();
