@@ -1,22 +1,19 @@
 /**
  * Codecs of the two hot streams, Peer.Exchange (PeerBatch both ways) and KV.Stream (KvFrame).
  *
- * @grpc/proto-loader converts every message twice: `fromObject` copies the object into a message
- * instance before encoding, and `toObject` copies the decoded instance into a plain object. On
- * these streams that was about 2.5% of all CPU in a profile of workload U. Here the objects are
- * encoded as they are (their types already match the wire: numbers, strings, Uint8Array), and the
- * decoded instances are handed on as they are: protobufjs puts every field's default on the
- * prototype and the oneof name behind a getter, so a reader sees what `toObject` with the loader
- * options (defaults, oneofs) would have given it.
- *
- * One difference is kept out: a decoded instance holds 64-bit integers as Long, where the loader
- * converts them to numbers. Peer messages whose body can carry one (every body but the three
- * replica ones below) are converted with `toObject` as before. No KvFrame message holds one.
+ * @grpc/proto-loader converts every message twice (`fromObject` before encoding, `toObject` after
+ * decoding) and protobufjs's writer queues an operation object per field. On these streams the
+ * frames are coded by hand instead (kv-frame-codec.ts, peer-batch-codec.ts): the same wire format,
+ * written into one scratch buffer and read into plain objects of the shape `toObject` gives.
+ * Peer messages with a body other than the replica ones and errors (gossip, anti-entropy,
+ * transfers: rare, and some carry 64-bit integers) still go through protobufjs with `toObject`.
  */
 import protobuf from 'protobufjs';
 import type { KvFrame, KvFrame__Output } from '../gen/ringkv/v1/KvFrame.js';
 import type { PeerBatch, PeerBatch__Output } from '../gen/ringkv/v1/PeerBatch.js';
+import { decodeKvFrame, encodeKvFrame } from './kv-frame-codec.js';
 import { PROTO_LOADER_OPTIONS, PROTO_PATH } from './options.js';
+import { decodePeerBatch, encodePeerBatch, protobufPeerFallback } from './peer-batch-codec.js';
 
 /** Serializer and deserializer of one stream message type, in grpc-js's shape. */
 export interface StreamCodec<In, Out> {
@@ -32,15 +29,6 @@ export interface StreamCodec<In, Out> {
 /** Room left at the start of `serializeFramed`'s buffer. */
 export const FRAME_PREFIX_BYTES = 4;
 
-function encodeAfterPrefix(type: protobuf.Type, message: protobuf.Message): Buffer {
-  const writer = protobuf.Writer.create();
-  writer.fixed32(0); // FRAME_PREFIX_BYTES, overwritten by the framer
-  return asBuffer(type.encode(message, writer).finish());
-}
-
-/** Peer message bodies decoded without conversion: no 64-bit field, and most of the traffic. */
-const PEER_HOT_BODIES: ReadonlySet<string> = new Set(['replicaGet', 'replicaPut', 'replicaReply']);
-
 let root: protobuf.Root | null = null;
 
 /** The .proto loaded with protobufjs as proto-loader loads it (camelCase names). */
@@ -53,47 +41,31 @@ export function protoRoot(): protobuf.Root {
   return root;
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 let peer: StreamCodec<PeerBatch, PeerBatch__Output> | null = null;
 
-/** PeerBatch, both directions of Peer.Exchange. */
+/** PeerBatch, both directions of Peer.Exchange (peer-batch-codec.ts; protobufjs for rare bodies). */
 export function peerBatchCodec(): StreamCodec<PeerBatch, PeerBatch__Output> {
   if (peer !== null) return peer;
-  const batchType = protoRoot().lookupType('ringkv.v1.PeerBatch');
-  const messageType = protoRoot().lookupType('ringkv.v1.PeerMessage');
-  const conversion = PROTO_LOADER_OPTIONS as protobuf.IConversionOptions;
+  const fallback = protobufPeerFallback(
+    protoRoot().lookupType('ringkv.v1.PeerMessage'),
+    PROTO_LOADER_OPTIONS as protobuf.IConversionOptions,
+  );
   peer = {
-    serialize: (batch) => asBuffer(batchType.encode(batch as protobuf.Message).finish()),
-    serializeFramed: (batch) => encodeAfterPrefix(batchType, batch as protobuf.Message),
-    deserialize: (bytes) => {
-      const batch = batchType.decode(bytes) as unknown as { messages: protobuf.Message[] };
-      const messages = batch.messages;
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i]!;
-        const body = (m as unknown as { body?: string }).body;
-        if (body === undefined || !PEER_HOT_BODIES.has(body)) {
-          messages[i] = messageType.toObject(m, conversion) as protobuf.Message;
-        }
-      }
-      return batch as unknown as PeerBatch__Output;
-    },
+    serialize: (batch) => encodePeerBatch(batch, 0, fallback),
+    serializeFramed: (batch) => encodePeerBatch(batch, FRAME_PREFIX_BYTES, fallback),
+    deserialize: (bytes) => decodePeerBatch(bytes, fallback),
   };
   return peer;
 }
 
 let kv: StreamCodec<KvFrame, KvFrame__Output> | null = null;
 
-/** KvFrame, both directions of KV.Stream. */
+/** KvFrame, both directions of KV.Stream (kv-frame-codec.ts). */
 export function kvFrameCodec(): StreamCodec<KvFrame, KvFrame__Output> {
-  if (kv !== null) return kv;
-  const frameType = protoRoot().lookupType('ringkv.v1.KvFrame');
-  kv = {
-    serialize: (frame) => asBuffer(frameType.encode(frame as protobuf.Message).finish()),
-    serializeFramed: (frame) => encodeAfterPrefix(frameType, frame as protobuf.Message),
-    deserialize: (bytes) => frameType.decode(bytes) as unknown as KvFrame__Output,
+  kv ??= {
+    serialize: (frame) => encodeKvFrame(frame, 0),
+    serializeFramed: (frame) => encodeKvFrame(frame, FRAME_PREFIX_BYTES),
+    deserialize: (bytes) => decodeKvFrame(bytes),
   };
   return kv;
 }
