@@ -1,13 +1,15 @@
 /**
  * Framed streams (src/proto/framed.ts): frame splitting, the announcement in gRPC metadata, the
- * handshake and its refusals, limits, half-close, and the upgrade's retry rule.
+ * handshake and its refusals, limits, half-close, and the upgrade's retry rule; each stream test
+ * runs over TCP and over the abstract Unix socket a node also listens on.
  */
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   FRAMED_FRAME_BYTES_MAX,
   FRAMED_HANDSHAKE_MS,
+  FRAMED_LOCAL_METADATA_KEY,
   FRAMED_METADATA_KEY,
   FRAMED_WRITE_BUFFER_BYTES_MAX,
   FramedClientStream,
@@ -18,8 +20,10 @@ import {
   FramedUpgrade,
   FrameReader,
   framedEndpointFrom,
+  framedLocalName,
   framedMetadataValue,
   hostOf,
+  isLoopbackHost,
 } from '../../src/proto/framed.js';
 import type { StreamCodec } from '../../src/proto/stream-codec.js';
 
@@ -37,6 +41,37 @@ function frame(payload: string): Buffer {
 }
 
 const TOKEN = Buffer.alloc(16, 7);
+
+/** How the stream tests reach a listener: its TCP port, or its abstract Unix socket. */
+type Via = 'tcp' | 'unix';
+let via: Via = 'tcp';
+let names = 0;
+
+/** A fresh abstract socket name per listener. */
+function localName(): string {
+  const random = Buffer.alloc(16);
+  random.writeUInt32BE(process.pid, 0);
+  random.writeUInt32BE(++names, 4);
+  return framedLocalName(random);
+}
+
+/** A plain socket to where `via` says the listener of `endpoint` is. */
+function rawConnect(endpoint: FramedEndpoint): net.Socket {
+  return via === 'unix'
+    ? net.connect({ path: `\0${endpoint.local}` })
+    : net.connect({ host: '127.0.0.1', port: endpoint.port });
+}
+
+/** Listens with a plain server where `via` says; resolves with an endpoint for it. */
+async function listenPlain(server: net.Server): Promise<FramedEndpoint> {
+  if (via === 'unix') {
+    const name = localName();
+    await new Promise<void>((r) => server.listen({ path: `\0${name}` }, () => r()));
+    return { port: 1, token: TOKEN, local: name };
+  }
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { port: (server.address() as net.AddressInfo).port, token: TOKEN };
+}
 
 interface Served {
   server: FramedServer;
@@ -72,12 +107,12 @@ async function serve(): Promise<Served> {
   };
   const server = new FramedServer(TOKEN, { peer: text as never, kv: text as never }, { peer: handler, kv: handler });
   servers.push(server);
-  const endpoint = await server.listen('127.0.0.1');
+  const endpoint = await server.listen('127.0.0.1', 0, localName());
   return { server, endpoint, calls, received };
 }
 
 function connect(endpoint: FramedEndpoint, kind: FramedKind = FramedKind.kv): FramedClientStream<string, string> {
-  const c = new FramedClientStream<string, string>('127.0.0.1', endpoint, kind, text);
+  const c = new FramedClientStream<string, string>('127.0.0.1', endpoint, kind, text, via === 'unix');
   clients.push(c);
   return c;
 }
@@ -99,6 +134,22 @@ function nextData(c: FramedClientStream<string, string>): Promise<string> {
 }
 
 describe('FrameReader', () => {
+  it('on a Unix socket, reads the end marker as a clean half-close and refuses anything after it', () => {
+    const marker = Buffer.from([0xff, 0xff, 0xff, 0xfe]);
+    const reader = new FrameReader(1024, true);
+    const first = reader.push(Buffer.concat([frame('a'), frame('b'), marker]));
+    expect(first.frames.map((f) => f.toString())).toEqual(['a', 'b']);
+    expect(first.error).toBeNull();
+    expect(reader.endMarked).toBe(true);
+    expect(reader.push(frame('c')).error).toBe('data after the end marker');
+    const trailing = new FrameReader(1024, true);
+    expect(trailing.push(Buffer.concat([marker, frame('d')])).error).toBe('data after the end marker');
+    // On TCP the same four bytes are only a frame over the limit.
+    const tcp = new FrameReader(1024);
+    expect(tcp.push(marker).error).toMatch(/exceeds the limit/);
+    expect(tcp.endMarked).toBe(false);
+  });
+
   it('reassembles frames split at every byte and several frames in one chunk', () => {
     const reader = new FrameReader(1024);
     const bytes = Buffer.concat([frame('hello'), frame(''), frame('world!')]);
@@ -146,6 +197,28 @@ describe('the announcement', () => {
     expect(framedEndpointFrom(undefined)).toBeNull();
   });
 
+  it('carries the local socket name under its own key, and ignores a malformed one', () => {
+    const md = new grpc.Metadata();
+    md.set(FRAMED_METADATA_KEY, framedMetadataValue({ port: 4242, token: TOKEN }));
+    expect(framedEndpointFrom(md)?.local).toBeUndefined();
+    const name = framedLocalName(Buffer.alloc(16, 0xab));
+    expect(name).toBe(`ringkv-framed-${'ab'.repeat(16)}`);
+    md.set(FRAMED_LOCAL_METADATA_KEY, name);
+    expect(framedEndpointFrom(md)?.local).toBe(name);
+    for (const bad of ['ringkv-framed-xyz', `/tmp/${name}`, `${name}0`, '']) {
+      md.set(FRAMED_LOCAL_METADATA_KEY, bad);
+      expect(framedEndpointFrom(md)?.local).toBeUndefined();
+      expect(framedEndpointFrom(md)?.port).toBe(4242);
+    }
+  });
+
+  it('counts only loopback hosts as this machine', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['10.0.0.1', '0.0.0.0', '::', 'example.com', '127.0.0.1.example.com', '']) {
+      expect(isLoopbackHost(host)).toBe(false);
+    }
+  });
+
   it('takes the host of host:port addresses, IPv6 included', () => {
     expect(hostOf('127.0.0.1:7101')).toBe('127.0.0.1');
     expect(hostOf('[::1]:7101')).toBe('::1');
@@ -153,7 +226,11 @@ describe('the announcement', () => {
   });
 });
 
-describe('FramedServer and FramedClientStream', () => {
+describe.each(['tcp', 'unix'] as const)('FramedServer and FramedClientStream over %s', (transport) => {
+  beforeEach(() => {
+    via = transport;
+  });
+
   it('accepts a stream with the right token, carries messages both ways, and closes cleanly', async () => {
     const s = await serve();
     const c = connect(s.endpoint);
@@ -171,6 +248,7 @@ describe('FramedServer and FramedClientStream', () => {
     expect(got[1]!.length).toBe(100_005);
     expect(got[1] === `echo:${'x'.repeat(100_000)}`).toBe(true);
     expect(c.established).toBe(true);
+    expect(s.server.unixConnections).toBe(transport === 'unix' ? 1 : 0);
     const status = statusOf(c);
     c.end();
     expect((await status).code).toBe(grpc.status.OK);
@@ -180,13 +258,7 @@ describe('FramedServer and FramedClientStream', () => {
 
   it('refuses a wrong token and a bad hello, and keeps serving others', async () => {
     const s = await serve();
-    const wrong = new FramedClientStream<string, string>(
-      '127.0.0.1',
-      { port: s.endpoint.port, token: Buffer.alloc(16, 8) },
-      FramedKind.kv,
-      text,
-    );
-    clients.push(wrong);
+    const wrong = connect({ ...s.endpoint, token: Buffer.alloc(16, 8) });
     let accepted = false;
     wrong.on('metadata', () => {
       accepted = true;
@@ -196,7 +268,7 @@ describe('FramedServer and FramedClientStream', () => {
     expect(status.code).toBe(grpc.status.UNAVAILABLE);
     expect(status.details).toContain('refused');
 
-    const raw = net.connect({ host: '127.0.0.1', port: s.endpoint.port });
+    const raw = rawConnect(s.endpoint);
     const answer = await new Promise<Buffer>((resolve) => {
       const parts: Buffer[] = [];
       raw.on('data', (d: Buffer) => parts.push(d));
@@ -213,7 +285,7 @@ describe('FramedServer and FramedClientStream', () => {
 
   it('drops a connection that sends a frame over the limit, without delivering it', async () => {
     const s = await serve();
-    const raw = net.connect({ host: '127.0.0.1', port: s.endpoint.port });
+    const raw = rawConnect(s.endpoint);
     const closed = new Promise<void>((resolve) => raw.on('close', () => resolve()));
     raw.on('error', () => {}); // the node may reset the connection
     raw.resume(); // read the ack and the end, or 'close' never comes
@@ -251,10 +323,9 @@ describe('FramedServer and FramedClientStream', () => {
         socket.pause();
       });
     });
-    await new Promise<void>((r) => stuck.listen(0, '127.0.0.1', () => r()));
+    const endpoint = await listenPlain(stuck);
     try {
-      const port = (stuck.address() as net.AddressInfo).port;
-      const c = connect({ port, token: TOKEN });
+      const c = connect(endpoint);
       await new Promise<void>((r) => c.once('metadata', () => r()));
       const status = statusOf(c);
       // 20 frames of 4 MiB: past 64 MiB the stream is dropped rather than buffering on.
@@ -271,9 +342,9 @@ describe('FramedServer and FramedClientStream', () => {
 
   it('gives up on a listener that never answers the hello, and a node drops a silent client', async () => {
     const silent = net.createServer((socket) => socket.on('error', () => {})); // the client resets it
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const endpoint = await listenPlain(silent);
     try {
-      const c = connect({ port: (silent.address() as net.AddressInfo).port, token: TOKEN });
+      const c = connect(endpoint);
       const st = await statusOf(c);
       expect(st.code).toBe(grpc.status.UNAVAILABLE);
       expect(st.details).toBe('No connection established. Last error: no framed handshake answer');
@@ -281,7 +352,7 @@ describe('FramedServer and FramedClientStream', () => {
       silent.close();
     }
     const s = await serve();
-    const raw = net.connect({ host: '127.0.0.1', port: s.endpoint.port });
+    const raw = rawConnect(s.endpoint);
     raw.on('error', () => {});
     raw.resume();
     const started = Date.now();
@@ -292,10 +363,9 @@ describe('FramedServer and FramedClientStream', () => {
 
   it('reports a refused connection as never established', async () => {
     const s = await serve();
-    const port = s.endpoint.port;
     s.server.stopAccepting();
     await new Promise((r) => setTimeout(r, 50));
-    const c = connect({ port, token: TOKEN });
+    const c = connect(s.endpoint);
     const status = await statusOf(c);
     expect(status.code).toBe(grpc.status.UNAVAILABLE);
     expect(status.details).toMatch(/^No connection established/);
@@ -310,6 +380,9 @@ describe('FramedServer and FramedClientStream', () => {
     const cancelled = new Promise<void>((resolve) => s.calls[0]!.once('cancelled', () => resolve()));
     c.cancel();
     await cancelled;
+    // The node's side of the connection is closed too, not left half-open.
+    await s.server.idle();
+    expect(s.server.connections).toBe(0);
   });
 });
 
@@ -380,5 +453,42 @@ describe('FramedUpgrade', () => {
     expect(s.server.connections).toBe(connectionsBefore);
     good.close();
     bad.close();
+  });
+
+  it('connects a loopback node over its Unix socket, and over its port when that socket is not reachable', async () => {
+    via = 'unix';
+    const s = await serve();
+    const md = (endpoint: FramedEndpoint) => {
+      const m = new grpc.Metadata();
+      m.set(FRAMED_METADATA_KEY, framedMetadataValue(endpoint));
+      if (endpoint.local !== undefined) m.set(FRAMED_LOCAL_METADATA_KEY, endpoint.local);
+      return m;
+    };
+    const failures: string[] = [];
+    const handed: FramedClientStream<string, string>[] = [];
+    const take = (st: FramedClientStream<string, string>) => {
+      handed.push(st);
+      clients.push(st);
+      return true;
+    };
+    const local = new FramedUpgrade('127.0.0.1', FramedKind.kv, text, true, { onFailed: (r) => failures.push(r) });
+    local.offer(md(s.endpoint), take);
+    await waitUntil(() => handed.length === 1, 2000);
+    handed[0]!.write('local');
+    expect(await nextData(handed[0]!)).toBe('echo:local');
+    expect(s.server.unixConnections).toBe(1);
+
+    // A socket name nobody listens on (a node in another network namespace): straight to the port,
+    // well before the 30 s retry delay, and not reported as a failed upgrade.
+    const elsewhere = new FramedUpgrade('127.0.0.1', FramedKind.kv, text, true, { onFailed: (r) => failures.push(r) });
+    elsewhere.offer(md({ ...s.endpoint, local: localName() }), take);
+    await waitUntil(() => handed.length === 2, 2000);
+    handed[1]!.write('tcp');
+    expect(await nextData(handed[1]!)).toBe('echo:tcp');
+    expect(s.server.connections).toBe(2);
+    expect(s.server.unixConnections).toBe(1);
+    expect(failures).toEqual([]);
+    local.close();
+    elsewhere.close();
   });
 });

@@ -17,7 +17,14 @@ import type { KvMessage, KvMessage__Output } from '../../gen/ringkv/v1/KvMessage
 import type { PeerHandlers } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
-import { FRAMED_METADATA_KEY, FramedServer, framedMetadataValue, hostOf } from '../../proto/framed.js';
+import {
+  FRAMED_LOCAL_METADATA_KEY,
+  FRAMED_METADATA_KEY,
+  FramedServer,
+  framedLocalName,
+  framedMetadataValue,
+  hostOf,
+} from '../../proto/framed.js';
 import { GRPC_MESSAGE_BYTES_MAX, ringkvProto } from '../../proto/load.js';
 import { kvFrameCodec, peerBatchCodec } from '../../proto/stream-codec.js';
 import type { Logger } from '../env.js';
@@ -296,9 +303,11 @@ export async function startGrpcServer(
   const kvStreams = new Map<KvStream, () => void>();
   let framed: FramedServer | null = null;
   let announce = '';
+  let announceLocal = '';
   const metadata = () => {
     const md = new grpc.Metadata();
     if (announce !== '') md.set(FRAMED_METADATA_KEY, announce);
+    if (announceLocal !== '') md.set(FRAMED_LOCAL_METADATA_KEY, announceLocal);
     return md;
   };
   const v1 = ringkvProto().ringkv.v1;
@@ -324,8 +333,10 @@ export async function startGrpcServer(
       },
     );
     try {
-      announce = framedMetadataValue(await framed.listen(hostOf(address), options.framedPort ?? 0));
-      log.info({ port: framed.port }, 'serving framed streams');
+      const endpoint = await framed.listen(hostOf(address), options.framedPort ?? 0, framedLocalName(randomBytes(16)));
+      announce = framedMetadataValue(endpoint);
+      announceLocal = endpoint.local ?? '';
+      log.info({ port: framed.port, local: endpoint.local !== undefined }, 'serving framed streams');
     } catch (err) {
       if ((options.framedPort ?? 0) !== 0) {
         // A port the operator chose (and opened in a firewall, say) must not be silently replaced.
