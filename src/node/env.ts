@@ -40,6 +40,8 @@ export interface StorageWrite {
   readonly value: Uint8Array | null;
   /** True when the key did not exist before this write (keeps the key count exact). */
   readonly created: boolean;
+  /** latin1(key), when the caller has it already: a storage keyed by strings need not build it again. */
+  readonly keyString?: string;
 }
 
 /** One stored data entry (storage key and encoded version). */
@@ -66,8 +68,9 @@ export interface Storage {
    * What getData would resolve with, answered without waiting, by a storage that can (both of
    * ringkv's can: LevelDB from its value cache or a synchronous read). It lets a replica run an
    * uncontended read-modify-write in one turn, with no promise between the read and the write.
+   * `keyString`, if given, is latin1(key).
    */
-  getDataNow?(key: Uint8Array): Uint8Array | undefined;
+  getDataNow?(key: Uint8Array, keyString?: string): Uint8Array | undefined;
   /**
    * Applies the writes as one atomic batch and resolves once they are as durable as the
    * configured sync mode promises (group-committed with other concurrent batches).

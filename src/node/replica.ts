@@ -133,7 +133,7 @@ export class Replica {
    */
   private readNow(skey: Uint8Array, k: string): Uint8Array | undefined | typeof NOT_NOW {
     if (this.storage.getDataNow === undefined || this.lock.busy(k)) return NOT_NOW;
-    return this.pending.get(k) ?? this.storage.getDataNow(skey);
+    return this.pending.get(k) ?? this.storage.getDataNow(skey, k);
   }
 
   // The section of update, from the key's stored form `before`; it does not yield.
@@ -236,7 +236,7 @@ export class Replica {
     this.pending.set(k, encoded);
     this.listener(skey, before, encoded, isDeleted(state));
     const created = before === undefined;
-    const durable = this.storage.writeData([{ key: skey, value: encoded, created }]).finally(() => {
+    const durable = this.storage.writeData([{ key: skey, value: encoded, created, keyString: k }]).finally(() => {
       if (this.pending.get(k) === encoded) this.pending.delete(k);
     });
     return { state, encoded, durable };

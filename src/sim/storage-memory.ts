@@ -93,10 +93,10 @@ export class MemoryStorage implements Storage {
     return Promise.resolve(this.disk.data.get(mapKey(key)));
   }
 
-  getDataNow(key: Uint8Array): Uint8Array | undefined {
+  getDataNow(key: Uint8Array, keyString?: string): Uint8Array | undefined {
     // A stopped process runs no handlers; one still finishing a turn fails this request.
     if (!this.process.alive) throw new Error('storage read on a stopped process');
-    return this.disk.data.get(mapKey(key));
+    return this.disk.data.get(keyString ?? mapKey(key));
   }
 
   writeData(writes: readonly StorageWrite[]): Promise<void> {

@@ -114,6 +114,21 @@ describe('LevelStorage', () => {
     await again.close();
   });
 
+  it('serves reads and writes given the key string as it serves those without one', async () => {
+    const s = await LevelStorage.open(tempDir(), 'batch');
+    const key = Uint8Array.of(0, 7, 0xe9, 0xff, 0x6b); // bytes over 0x7f too: latin1, not UTF-8
+    const keyString = String.fromCharCode(...key);
+    await s.writeData([{ key, value: bytes('v1'), created: true, keyString }]);
+    expect(new TextDecoder().decode(s.getDataNow(key))).toBe('v1');
+    await s.writeData([{ key, value: bytes('v2'), created: false }]);
+    expect(new TextDecoder().decode(s.getDataNow(key, keyString))).toBe('v2');
+    await s.writeData([{ key, value: null, created: false, keyString }]);
+    expect(s.getDataNow(key)).toBeUndefined();
+    expect(s.getDataNow(key, keyString)).toBeUndefined();
+    expect(s.countData()).toBe(0);
+    await s.close();
+  });
+
   it('keeps the value cache within its byte budget and still reads every key', async () => {
     const budget = 4096;
     const s = await LevelStorage.open(tempDir(), 'none', budget);

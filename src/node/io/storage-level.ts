@@ -120,8 +120,8 @@ export class LevelStorage implements Storage {
     return Promise.resolve(this.getDataNow(key));
   }
 
-  getDataNow(key: Uint8Array): Uint8Array | undefined {
-    const cacheKey = latin1(key);
+  getDataNow(key: Uint8Array, keyString?: string): Uint8Array | undefined {
+    const cacheKey = keyString ?? latin1(key);
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined) return cached;
     // getSync costs about a third of an async get here (no thread-pool round trip, no snapshot
@@ -142,7 +142,7 @@ export class LevelStorage implements Storage {
       key: prefixed(DATA, w.key),
       value: w.value,
       keyDelta: w.created ? 1 : w.value === null ? -1 : 0,
-      cacheKey: latin1(w.key),
+      cacheKey: w.keyString ?? latin1(w.key),
     }));
     return this.enqueue(raw, false);
   }
