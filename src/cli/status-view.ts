@@ -63,7 +63,7 @@ export function pendingHintsByTarget(status: ClusterStatus): Map<string, number>
 
 function memberRow(member: MemberStatus, colors: Colors): string[] {
   const state = colorState(memberState(member), colors);
-  if (!member.reachable) return [member.id, member.address, state, ...Array<string>(11).fill('-')];
+  if (!member.reachable) return [member.id, member.address, state, ...Array<string>(12).fill('-')];
   return [
     member.id,
     member.address,
@@ -77,6 +77,7 @@ function memberRow(member: MemberStatus, colors: Colors): string[] {
     String(member.keysRepaired),
     String(member.tombstonesPending),
     `${member.requests}/${member.requestErrors}`,
+    String(member.framedStreams),
     member.rssMb.toFixed(1),
     formatUptime(member.uptimeS),
   ];
@@ -98,6 +99,8 @@ export function renderStatus(status: ClusterStatus, options: StatusRenderOptions
     'repaired',
     'tombstones',
     'requests/errors',
+    // Open framed connections (TCP or Unix socket): 0 means every stream to it is on gRPC.
+    'framed',
     'rss MB',
     'uptime',
   ];
@@ -111,6 +114,7 @@ export function renderStatus(status: ClusterStatus, options: StatusRenderOptions
     'left',
     'right',
     'left',
+    'right',
     'right',
     'right',
     'right',

@@ -46,6 +46,7 @@ const status: ClusterStatus = {
   n: 3,
   members: [
     member('n1', {
+      framedStreams: 6,
       hints: [{ nodeId: 'n3', count: 420, bytes: 61_000 }],
       handoffRate: 0,
       peers: [{ nodeId: 'n3', state: 'down', lastSeenAgoMs: 9000, phi: 12.5 }],
@@ -75,11 +76,22 @@ describe('status view', () => {
     expect(text).not.toContain(ANSI_ESCAPE);
     const lines = text.split('\n');
     expect(lines[0]).toBe(statusHeader(status));
-    for (const column of ['node', 'address', 'state', 'partitions', 'keys', 'requests/errors', 'rss MB', 'uptime']) {
+    for (const column of [
+      'node',
+      'address',
+      'state',
+      'partitions',
+      'keys',
+      'requests/errors',
+      'framed',
+      'rss MB',
+      'uptime',
+    ]) {
       expect(lines[2]).toContain(column);
     }
     const row = (id: string) => lines.find((line) => line.startsWith(`│ ${id} `)) ?? '';
-    expect(row('n1')).toMatch(/serving.*52.*1200.*n3:420.*n3 down.*99\/3.*81\.3.*1h02m/);
+    expect(row('n1')).toMatch(/serving.*52.*1200.*n3:420.*n3 down.*99\/3 *│ *6 *│ *81\.3.*1h02m/);
+    expect(row('n2')).toMatch(/\/3 *│ *0 *│ *81\.3/);
     expect(row('n2')).toMatch(/forming.*n3:80.*35\/s/);
     expect(row('n1')).toMatch(/150\/154 \(2s ago\) *│ *17 *│ *3 /);
     expect(row('n3')).toMatch(/DOWN( *│ *-)+/);
