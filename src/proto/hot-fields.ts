@@ -115,6 +115,15 @@ function readReceiptReply(r: WireReader): ReceiptReply__Output {
 /** A message with a oneof while it is decoded: no member named until one is read. */
 export type Decoding<M extends { body?: string }> = Omit<M, 'body'> & { body: M['body'] | undefined };
 
+/**
+ * Names `body` as the decoded message's oneof member, clearing an earlier, other one: the last
+ * member sent wins, as in protobufjs.
+ */
+export function setBody<M extends { body?: string }>(m: Decoding<M>, body: NonNullable<M['body']>): void {
+  if (m.body !== undefined && m.body !== body) (m as unknown as Record<string, unknown>)[m.body] = null;
+  m.body = body;
+}
+
 /** A nested message must end exactly where its length said. */
 export function closed<T>(r: WireReader, end: number, value: T): T {
   if (r.pos !== end) throw new RangeError('a field runs past the end of its message');

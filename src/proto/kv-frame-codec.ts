@@ -15,6 +15,7 @@ import {
   readError,
   readOptions,
   readReceipt,
+  setBody,
   writeError,
   writeOptions,
   writeReceipt,
@@ -106,41 +107,33 @@ function readKvMessage(r: WireReader): KvMessage__Output {
         break;
       case 82:
         m.get = readGet(r);
-        setKvBody(m, 'get');
+        setBody(m, 'get');
         break;
       case 90:
         m.put = readPut(r);
-        setKvBody(m, 'put');
+        setBody(m, 'put');
         break;
       case 98:
         m.delete = readDelete(r);
-        setKvBody(m, 'delete');
+        setBody(m, 'delete');
         break;
       case 162:
         m.getReply = readGetReply(r);
-        setKvBody(m, 'getReply');
+        setBody(m, 'getReply');
         break;
       case 170:
         m.putReply = readPutReply(r);
-        setKvBody(m, 'putReply');
+        setBody(m, 'putReply');
         break;
       case 178:
         m.error = readError(r);
-        setKvBody(m, 'error');
+        setBody(m, 'error');
         break;
       default:
         r.skip(tag & 7);
     }
   }
   return closed(r, end, m) as KvMessage__Output;
-}
-
-type KvBody = NonNullable<KvMessage__Output['body']>;
-
-/** A later oneof member replaces an earlier one, as in protobufjs. */
-function setKvBody(m: Decoding<KvMessage__Output>, body: KvBody): void {
-  if (m.body !== undefined && m.body !== body) m[m.body] = null;
-  m.body = body;
 }
 
 function readGet(r: WireReader): NonNullable<KvMessage__Output['get']> {

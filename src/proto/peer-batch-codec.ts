@@ -11,7 +11,7 @@
 import type protobuf from 'protobufjs';
 import type { PeerBatch, PeerBatch__Output } from '../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage, PeerMessage__Output } from '../gen/ringkv/v1/PeerMessage.js';
-import { closed, type Decoding, readError, writeError } from './hot-fields.js';
+import { closed, type Decoding, readError, setBody, writeError } from './hot-fields.js';
 import { EMPTY_BYTES, WireReader } from './wire-reader.js';
 import type { WireWriter } from './wire-writer.js';
 import { sharedWriter } from './wire-writer.js';
@@ -114,19 +114,19 @@ function readPeerMessage(r: WireReader, fallback: PeerFallback): PeerMessage__Ou
         break;
       case 82:
         m.replicaGet = readReplicaGet(r);
-        setPeerBody(m, 'replicaGet');
+        setBody(m, 'replicaGet');
         break;
       case 90:
         m.replicaPut = readReplicaPut(r);
-        setPeerBody(m, 'replicaPut');
+        setBody(m, 'replicaPut');
         break;
       case 162:
         m.replicaReply = readReplicaReply(r);
-        setPeerBody(m, 'replicaReply');
+        setBody(m, 'replicaReply');
         break;
       case 178:
         m.error = readError(r);
-        setPeerBody(m, 'error');
+        setBody(m, 'error');
         break;
       default: {
         const field = tag >>> 3;
@@ -139,13 +139,6 @@ function readPeerMessage(r: WireReader, fallback: PeerFallback): PeerMessage__Ou
     }
   }
   return closed(r, end, m) as PeerMessage__Output;
-}
-
-type PeerBody = 'replicaGet' | 'replicaPut' | 'replicaReply' | 'error';
-
-function setPeerBody(m: Decoding<PeerMessage__Output>, body: PeerBody): void {
-  if (m.body !== undefined && m.body !== body) m[m.body as PeerBody] = null;
-  m.body = body;
 }
 
 function readReplicaGet(r: WireReader): NonNullable<PeerMessage__Output['replicaGet']> {
