@@ -12,13 +12,9 @@ import type { PeerMessage, PeerMessage__Output } from '../../src/gen/ringkv/v1/P
 import type { Logger, PeerReply } from '../../src/node/env.js';
 import { replyToWire, requestFromWire } from '../../src/node/io/peer-codec.js';
 import { PeerLink } from '../../src/node/io/peer-link.js';
-import {
-  FRAMED_METADATA_KEY,
-  FRAMED_REUPGRADE_MS,
-  FramedServer,
-  type FramedServerCall,
-  framedMetadataValue,
-} from '../../src/proto/framed.js';
+import { FRAMED_METADATA_KEY, framedMetadataValue } from '../../src/proto/framed.js';
+import { FRAMED_REUPGRADE_MS } from '../../src/proto/framed-client.js';
+import { FramedServer, type FramedServerCall } from '../../src/proto/framed-server.js';
 import { ringkvProto } from '../../src/proto/load.js';
 import { peerBatchCodec } from '../../src/proto/stream-codec.js';
 

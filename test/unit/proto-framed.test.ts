@@ -12,12 +12,8 @@ import {
   FRAMED_LOCAL_METADATA_KEY,
   FRAMED_METADATA_KEY,
   FRAMED_WRITE_BUFFER_BYTES_MAX,
-  FramedClientStream,
   type FramedEndpoint,
   FramedKind,
-  FramedServer,
-  type FramedServerCall,
-  FramedUpgrade,
   FrameReader,
   framedEndpointFrom,
   framedLocalName,
@@ -25,6 +21,8 @@ import {
   hostOf,
   isLoopbackHost,
 } from '../../src/proto/framed.js';
+import { FramedClientStream, FramedUpgrade } from '../../src/proto/framed-client.js';
+import { FramedServer, type FramedServerCall } from '../../src/proto/framed-server.js';
 import type { StreamCodec } from '../../src/proto/stream-codec.js';
 
 /** Messages are strings; the codec is UTF-8. */

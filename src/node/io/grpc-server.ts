@@ -20,11 +20,11 @@ import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
 import {
   FRAMED_LOCAL_METADATA_KEY,
   FRAMED_METADATA_KEY,
-  FramedServer,
   framedLocalName,
   framedMetadataValue,
   hostOf,
 } from '../../proto/framed.js';
+import { FramedServer } from '../../proto/framed-server.js';
 import { GRPC_MESSAGE_BYTES_MAX, ringkvProto } from '../../proto/load.js';
 import { kvFrameCodec, peerBatchCodec } from '../../proto/stream-codec.js';
 import type { Logger } from '../env.js';

@@ -16,7 +16,8 @@ import {
 import type { PeerClient } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
-import { FRAMED_RETRY_MS, FramedClientStream, FramedKind, FramedUpgrade, hostOf } from '../../proto/framed.js';
+import { FRAMED_RETRY_MS, FramedKind, hostOf } from '../../proto/framed.js';
+import { FramedClientStream, FramedUpgrade } from '../../proto/framed-client.js';
 import { peerBatchCodec } from '../../proto/stream-codec.js';
 import type { Logger, PeerReply, PeerRequest } from '../env.js';
 import { replyFromWire, requestToWire } from './peer-codec.js';
