@@ -82,6 +82,12 @@ export function framedMetadataValue(endpoint: FramedEndpoint): string {
   return `${endpoint.port}.${endpoint.token.toString('hex')}`;
 }
 
+/** Announces `endpoint` in `metadata`: its port and token, and its local socket if it has one. */
+export function announceFramed(metadata: grpc.Metadata, endpoint: FramedEndpoint): void {
+  metadata.set(FRAMED_METADATA_KEY, framedMetadataValue(endpoint));
+  if (endpoint.local !== undefined) metadata.set(FRAMED_LOCAL_METADATA_KEY, endpoint.local);
+}
+
 /** The endpoint announced in `metadata`, or null if none (or malformed). */
 export function framedEndpointFrom(metadata: grpc.Metadata | undefined): FramedEndpoint | null {
   const raw = metadata?.get(FRAMED_METADATA_KEY)[0];

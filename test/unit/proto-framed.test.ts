@@ -7,6 +7,7 @@ import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  announceFramed,
   FRAMED_FRAME_BYTES_MAX,
   FRAMED_HANDSHAKE_MS,
   FRAMED_LOCAL_METADATA_KEY,
@@ -458,8 +459,7 @@ describe('FramedUpgrade', () => {
     const s = await serve();
     const md = (endpoint: FramedEndpoint) => {
       const m = new grpc.Metadata();
-      m.set(FRAMED_METADATA_KEY, framedMetadataValue(endpoint));
-      if (endpoint.local !== undefined) m.set(FRAMED_LOCAL_METADATA_KEY, endpoint.local);
+      announceFramed(m, endpoint);
       return m;
     };
     const failures: string[] = [];

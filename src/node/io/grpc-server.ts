@@ -17,13 +17,7 @@ import type { KvMessage, KvMessage__Output } from '../../gen/ringkv/v1/KvMessage
 import type { PeerHandlers } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
-import {
-  FRAMED_LOCAL_METADATA_KEY,
-  FRAMED_METADATA_KEY,
-  framedLocalName,
-  framedMetadataValue,
-  hostOf,
-} from '../../proto/framed.js';
+import { announceFramed, type FramedEndpoint, framedLocalName, hostOf } from '../../proto/framed.js';
 import { FramedServer } from '../../proto/framed-server.js';
 import { GRPC_MESSAGE_BYTES_MAX, ringkvProto } from '../../proto/load.js';
 import { kvFrameCodec, peerBatchCodec } from '../../proto/stream-codec.js';
@@ -302,12 +296,10 @@ export async function startGrpcServer(
   const streams = new Set<PeerStream>();
   const kvStreams = new Map<KvStream, () => void>();
   let framed: FramedServer | null = null;
-  let announce = '';
-  let announceLocal = '';
+  let announced: FramedEndpoint | null = null;
   const metadata = () => {
     const md = new grpc.Metadata();
-    if (announce !== '') md.set(FRAMED_METADATA_KEY, announce);
-    if (announceLocal !== '') md.set(FRAMED_LOCAL_METADATA_KEY, announceLocal);
+    if (announced !== null) announceFramed(md, announced);
     return md;
   };
   const v1 = ringkvProto().ringkv.v1;
@@ -333,10 +325,8 @@ export async function startGrpcServer(
       },
     );
     try {
-      const endpoint = await framed.listen(hostOf(address), options.framedPort ?? 0, framedLocalName(randomBytes(16)));
-      announce = framedMetadataValue(endpoint);
-      announceLocal = endpoint.local ?? '';
-      log.info({ port: framed.port, local: endpoint.local !== undefined }, 'serving framed streams');
+      announced = await framed.listen(hostOf(address), options.framedPort ?? 0, framedLocalName(randomBytes(16)));
+      log.info({ port: framed.port, local: announced.local !== undefined }, 'serving framed streams');
     } catch (err) {
       if ((options.framedPort ?? 0) !== 0) {
         // A port the operator chose (and opened in a firewall, say) must not be silently replaced.
