@@ -67,7 +67,7 @@ export class Coordinator {
     const stale = result.settled.some(
       (o) => o.ok && o.role === 'primary' && !equalDvv(o.value ?? EMPTY_DVV_SET, merged),
     );
-    void result.all.then((all) => this.readRepair(k, merged, all, deadline));
+    void Promise.all(calls.map((c) => c.outcome)).then((all) => this.readRepair(k, merged, all, deadline));
     const found = !isDeleted(merged);
     return {
       found,
@@ -142,10 +142,18 @@ export class Coordinator {
         return { nodeId: id, role: 'primary', outcome: fillSlot(deps, id, request, fallbacks, strict) };
       const record: Attempt<DvvSet> = { nodeId: id, role: 'primary' };
       attempts.push(record);
-      const outcome = (localWrite === undefined ? this.local(request('')) : this.localDurable(localWrite)).then((o) => {
+      const settle = (o: Outcome<DvvSet>) => {
         record.outcome = o;
         return o;
-      });
+      };
+      const outcome =
+        localWrite === undefined
+          ? this.local(request('')).then(settle)
+          : localWrite.then(
+              () => settle({ nodeId: id, role: 'primary', ok: true }),
+              (err: unknown) =>
+                settle({ nodeId: id, role: 'primary', ok: false, code: ErrorCode.INTERNAL, error: String(err) }),
+            );
       return { nodeId: id, role: 'primary', outcome };
     });
   }
@@ -221,16 +229,6 @@ export class Coordinator {
     else if (reply.code === ErrorCode.UNAVAILABLE && reply.undelivered === true) detector.unreachable(nodeId, now);
     else if (reply.code === ErrorCode.TIMEOUT) detector.timedOut(nodeId, now);
     return toOutcome(nodeId, reply);
-  }
-
-  private async localDurable(durable: Promise<void>): Promise<Outcome<DvvSet>> {
-    const self = this.deps.config.id;
-    try {
-      await durable;
-      return { nodeId: self, role: 'primary', ok: true };
-    } catch (err) {
-      return { nodeId: self, role: 'primary', ok: false, code: ErrorCode.INTERNAL, error: String(err) };
-    }
   }
 
   private async local(request: PeerRequest): Promise<Outcome<DvvSet>> {

@@ -32,44 +32,45 @@ export interface QuorumResult<T> {
   readonly settled: readonly Outcome<T>[];
   /** Replicas that had not answered at resolution. */
   readonly outstanding: readonly string[];
-  /** Every outcome, once all calls settled (for read repair and bookkeeping). */
-  readonly all: Promise<readonly Outcome<T>[]>;
 }
 
-/** Resolves once `required` calls succeeded, or success became impossible, or at `deadline`. */
+/**
+ * Resolves once `required` calls succeeded, or success became impossible, or at `deadline`. The
+ * calls' promises stay the caller's: whoever needs every outcome (read repair) waits for them.
+ */
 export function awaitQuorum<T>(
   clock: Clock,
   calls: readonly QuorumCall<T>[],
   required: number,
   deadline: number,
 ): Promise<QuorumResult<T>> {
-  const all = Promise.all(calls.map((c) => c.outcome));
   return new Promise((resolve) => {
     const settled: Outcome<T>[] = [];
     let successes = 0;
     let failures = 0;
     let done = false;
+    let cancel: (() => void) | null = null;
     const finish = (timedOut: boolean) => {
       if (done) return;
       done = true;
-      cancel();
-      const answered = new Set(settled.map((o) => o.nodeId));
-      const outstanding = calls.filter((c) => !answered.has(c.nodeId)).map((c) => c.nodeId);
-      resolve({ met: successes >= required, timedOut, settled: [...settled], outstanding, all });
+      cancel?.();
+      const outstanding: string[] = [];
+      for (const c of calls) if (!settled.some((o) => o.nodeId === c.nodeId)) outstanding.push(c.nodeId);
+      // Outcomes arriving later are ignored (done), so `settled` stays as it is now.
+      resolve({ met: successes >= required, timedOut, settled, outstanding });
     };
-    const cancel = clock.setTimer(Math.max(0, deadline - clock.now()), () => finish(true));
     if (calls.length < required) {
       finish(false);
       return;
     }
-    for (const call of calls) {
-      void call.outcome.then((o) => {
-        if (done) return;
-        settled.push(o);
-        if (o.ok) successes++;
-        else failures++;
-        if (successes >= required || failures > calls.length - required) finish(false);
-      });
-    }
+    const onOutcome = (o: Outcome<T>) => {
+      if (done) return;
+      settled.push(o);
+      if (o.ok) successes++;
+      else failures++;
+      if (successes >= required || failures > calls.length - required) finish(false);
+    };
+    for (const call of calls) void call.outcome.then(onOutcome);
+    if (!done) cancel = clock.setTimer(Math.max(0, deadline - clock.now()), () => finish(true));
   });
 }
