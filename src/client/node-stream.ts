@@ -16,9 +16,10 @@ import type { KvMessage, KvMessage__Output } from '../gen/ringkv/v1/KvMessage.js
 import type { PutRequest } from '../gen/ringkv/v1/PutRequest.js';
 import type { PutResponse__Output } from '../gen/ringkv/v1/PutResponse.js';
 import { FramedKind, hostOf } from '../proto/framed.js';
-import { FramedClientStream, FramedUpgrade } from '../proto/framed-client.js';
+import { FramedUpgrade } from '../proto/framed-client.js';
 import { GRPC_MESSAGE_BYTES_MAX } from '../proto/load.js';
 import { kvFrameCodec } from '../proto/stream-codec.js';
+import { type ClientStream, UpgradingStream } from '../proto/upgrading-stream.js';
 import { watchAbort } from './abort-watch.js';
 import { type CallFailure, fail, isUndeliveredStatus, streamStatusFailure, tidyDetails } from './grpc-errors.js';
 import {
@@ -30,8 +31,7 @@ import {
   CLIENT_STREAM_RECONNECT_MS_MIN,
 } from './limits.js';
 
-/** The node's stream: gRPC, or the framed stream it was upgraded to. */
-type Duplex = grpc.ClientDuplexStream<KvFrame, KvFrame__Output> | FramedClientStream<KvFrame, KvFrame__Output>;
+type Duplex = ClientStream<KvFrame, KvFrame__Output>;
 type ReplyKind = 'getReply' | 'putReply';
 
 interface Pending {
@@ -55,8 +55,6 @@ interface Queued {
 }
 
 export class NodeStream {
-  private stream: Duplex | null = null;
-  private established = false;
   private outbox: Queued[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -66,14 +64,26 @@ export class NodeStream {
   private backoffMs = CLIENT_STREAM_RECONNECT_MS_MIN;
   private closed = false;
   private lastFrameAt = 0;
-  private readonly upgrade: FramedUpgrade<KvFrame, KvFrame__Output>;
+  private readonly link: UpgradingStream<KvFrame, KvFrame__Output>;
 
-  constructor(
-    private readonly client: KVClient,
-    address: string,
-    framed: boolean,
-  ) {
-    this.upgrade = new FramedUpgrade(hostOf(address), FramedKind.kv, kvFrameCodec(), framed);
+  constructor(client: KVClient, address: string, framed: boolean) {
+    const upgrade = new FramedUpgrade(hostOf(address), FramedKind.kv, kvFrameCodec(), framed);
+    this.link = new UpgradingStream(() => client.Stream(), upgrade, {
+      data: (frame) => {
+        this.lastFrameAt = Date.now();
+        for (const m of frame.messages) this.receive(m);
+      },
+      established: () => {
+        this.backoffMs = CLIENT_STREAM_RECONNECT_MS_MIN;
+      },
+      broken: (stream, status, wasEstablished) => this.broken(stream, status, wasEstablished),
+      retired: (stream, status) => {
+        // A stream this client moved away from: what it still carried has an unknown outcome.
+        for (const [id, p] of this.pending) {
+          if (p.stream === stream) this.settle(id, p).reject(streamStatusFailure(status, p.nodeId, false));
+        }
+      },
+    });
   }
 
   /** KV.Get over the stream; rejects with a RingError classified by `fail`. */
@@ -107,7 +117,6 @@ export class NodeStream {
   /** Fails everything outstanding and cancels the stream. */
   close(): void {
     this.closed = true;
-    this.upgrade.close();
     this.outbox = [];
     for (const [id, p] of this.pending) {
       this.settle(id, p).reject({
@@ -116,8 +125,7 @@ export class NodeStream {
         undelivered: p.stream === null,
       });
     }
-    this.stream?.cancel();
-    this.stream = null;
+    this.link.close('cancel');
   }
 
   private request<T>(
@@ -203,7 +211,7 @@ export class NodeStream {
 
   private flush(): void {
     if (this.outbox.length === 0 || this.closed) return;
-    const stream = this.stream ?? this.open();
+    const stream = this.link.current();
     let frame: KvMessage[] = [];
     let bytes = 0;
     for (const q of this.outbox) {
@@ -221,38 +229,6 @@ export class NodeStream {
     }
     this.outbox = [];
     if (frame.length > 0) stream.write({ messages: frame });
-  }
-
-  private open(): Duplex {
-    const stream = this.client.Stream();
-    this.stream = stream;
-    this.established = false;
-    stream.on('metadata', (metadata: grpc.Metadata) => {
-      if (this.stream !== stream) return;
-      this.established = true;
-      this.backoffMs = CLIENT_STREAM_RECONNECT_MS_MIN;
-      this.upgrade.offer(metadata, (framed) => this.switchTo(stream, framed));
-    });
-    this.listen(stream);
-    return stream;
-  }
-
-  /** Moves new requests to the accepted framed stream; the gRPC one answers what it carries, then ends. */
-  private switchTo(from: Duplex, framed: FramedClientStream<KvFrame, KvFrame__Output>): boolean {
-    if (this.closed || this.stream !== from) return false;
-    this.stream = framed;
-    this.listen(framed);
-    from.end();
-    return true;
-  }
-
-  private listen(stream: Duplex): void {
-    stream.on('data', (frame: KvFrame__Output) => {
-      this.lastFrameAt = Date.now();
-      for (const m of frame.messages) this.receive(m);
-    });
-    stream.on('error', () => {}); // the 'status' event below carries the outcome
-    stream.on('status', (status: grpc.StatusObject) => this.broken(stream, status));
   }
 
   private receive(m: KvMessage__Output): void {
@@ -273,18 +249,7 @@ export class NodeStream {
   }
 
   /** The stream ended or failed: everything written to it fails; the next request reopens it. */
-  private broken(stream: Duplex, status: grpc.StatusObject): void {
-    if (this.stream !== stream) {
-      // A stream this client moved away from: what it still carried has an unknown outcome.
-      for (const [id, p] of this.pending) {
-        if (p.stream === stream) this.settle(id, p).reject(streamStatusFailure(status, p.nodeId, false));
-      }
-      return;
-    }
-    const wasEstablished = this.established;
-    if (stream instanceof FramedClientStream) this.upgrade.broke();
-    this.stream = null;
-    this.established = false;
+  private broken(stream: Duplex, status: grpc.StatusObject, wasEstablished: boolean): void {
     // Only a stream the node never accepted, failing to connect, certainly delivered nothing.
     const undelivered = !wasEstablished && isUndeliveredStatus(status);
     if (undelivered) {

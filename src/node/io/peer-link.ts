@@ -17,15 +17,13 @@ import type { PeerClient } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
 import { FRAMED_RETRY_MS, FramedKind, hostOf } from '../../proto/framed.js';
-import { FramedClientStream, FramedUpgrade } from '../../proto/framed-client.js';
+import { FramedUpgrade } from '../../proto/framed-client.js';
 import { peerBatchCodec } from '../../proto/stream-codec.js';
+import { type ClientStream, UpgradingStream } from '../../proto/upgrading-stream.js';
 import type { Logger, PeerReply, PeerRequest } from '../env.js';
 import { replyFromWire, requestToWire } from './peer-codec.js';
 
-/** The link's stream: gRPC, or the framed stream it was upgraded to. */
-type LinkStream =
-  | grpc.ClientDuplexStream<PeerBatch, PeerBatch__Output>
-  | FramedClientStream<PeerBatch, PeerBatch__Output>;
+type LinkStream = ClientStream<PeerBatch, PeerBatch__Output>;
 
 interface Pending {
   readonly resolve: (reply: PeerReply) => void;
@@ -46,10 +44,8 @@ export const PEER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
 };
 
 export class PeerLink {
-  private stream: LinkStream | null = null;
   private framedFailureWarned = false;
-  private readonly upgrade: FramedUpgrade<PeerBatch, PeerBatch__Output>;
-  private established = false;
+  private readonly link: UpgradingStream<PeerBatch, PeerBatch__Output>;
   private readonly outbox: { id: number; message: PeerMessage; bytes: number }[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -68,13 +64,25 @@ export class PeerLink {
   ) {
     // The first failure is a warning, repeats until the next success are debug lines: a peer
     // whose framed port is firewalled would otherwise log every FRAMED_RETRY_MS forever.
-    this.upgrade = new FramedUpgrade(hostOf(address), FramedKind.peer, peerBatchCodec(), framed, {
+    const upgrade = new FramedUpgrade(hostOf(address), FramedKind.peer, peerBatchCodec(), framed, {
       onFailed: (reason) => {
         const line = `no framed stream to the peer; staying on its gRPC stream, next try in ${FRAMED_RETRY_MS / 1000} s (--no-framed turns framing off)`;
         if (this.framedFailureWarned) log?.debug({ peer: peerId, address, reason }, line);
         else log?.warn({ peer: peerId, address, reason }, line);
         this.framedFailureWarned = true;
       },
+    });
+    this.link = new UpgradingStream(() => client.Exchange(), upgrade, {
+      data: (batch) => this.receive(batch),
+      established: () => {
+        this.backoffMs = PEER_RECONNECT_MS_MIN;
+      },
+      switched: () => {
+        this.framedFailureWarned = false;
+      },
+      broken: (stream, status, wasEstablished) => this.broken(stream, status, wasEstablished),
+      // Whatever a stream this link moved away from still carried has an unknown outcome.
+      retired: (stream, status) => this.failAll(stream, `peer ${peerId} stream closed: ${statusText(status)}`, false),
     });
   }
 
@@ -107,10 +115,8 @@ export class PeerLink {
   /** Fails everything outstanding and closes the stream. */
   close(): void {
     this.closed = true;
-    this.upgrade.close();
     this.failAll(null, 'the transport is closed');
-    this.stream?.end();
-    this.stream = null;
+    this.link.close('end');
     this.client.close();
   }
 
@@ -125,7 +131,7 @@ export class PeerLink {
 
   private flush(): void {
     if (this.outbox.length === 0 || this.closed) return;
-    const stream = this.stream ?? this.open();
+    const stream = this.link.current();
     while (this.outbox.length > 0) {
       const frame: PeerMessage[] = [];
       let bytes = 0;
@@ -143,63 +149,22 @@ export class PeerLink {
     }
   }
 
-  private open(): LinkStream {
-    const stream = this.client.Exchange();
-    this.stream = stream;
-    this.established = false;
-    stream.on('metadata', (metadata: grpc.Metadata) => {
-      if (this.stream !== stream) return;
-      this.established = true;
-      this.backoffMs = PEER_RECONNECT_MS_MIN;
-      this.upgrade.offer(metadata, (framed) => this.switchTo(stream, framed));
-    });
-    this.listen(stream);
-    return stream;
-  }
-
-  /** Moves new traffic to the accepted framed stream; the gRPC one answers what it carries, then ends. */
-  private switchTo(from: LinkStream, framed: FramedClientStream<PeerBatch, PeerBatch__Output>): boolean {
-    if (this.closed || this.stream !== from) return false;
-    this.stream = framed;
-    this.framedFailureWarned = false;
-    this.listen(framed);
-    from.end();
-    return true;
-  }
-
-  private listen(stream: LinkStream): void {
-    stream.on('data', (batch: PeerBatch__Output) => {
-      for (const m of batch.messages) {
-        const p = this.pending.get(m.id);
-        const reply = replyFromWire(m);
-        if (p === undefined || reply === null) continue;
-        this.settle(m.id, p, reply);
-      }
-    });
-    stream.on('error', () => {}); // the 'status' event below carries the outcome
-    stream.on('status', (status: grpc.StatusObject) => this.broken(stream, status));
-  }
-
-  private broken(stream: LinkStream, status: grpc.StatusObject): void {
-    if (this.stream !== stream) {
-      // A stream this link moved away from: whatever it still carried has an unknown outcome.
-      this.failAll(
-        stream,
-        `peer ${this.peerId} stream closed: ${tidy(status.details) || grpc.status[status.code]}`,
-        false,
-      );
-      return;
+  private receive(batch: PeerBatch__Output): void {
+    for (const m of batch.messages) {
+      const p = this.pending.get(m.id);
+      const reply = replyFromWire(m);
+      if (p === undefined || reply === null) continue;
+      this.settle(m.id, p, reply);
     }
-    const wasEstablished = this.established;
-    if (stream instanceof FramedClientStream) this.upgrade.broke();
-    this.stream = null;
-    this.established = false;
+  }
+
+  private broken(stream: LinkStream, status: grpc.StatusObject, wasEstablished: boolean): void {
     if (!wasEstablished) {
       // Never connected: back off before trying again, and fail fast meanwhile.
       this.downUntil = Date.now() + this.backoffMs;
       this.backoffMs = Math.min(this.backoffMs * 2, PEER_RECONNECT_MS_MAX);
     }
-    const reason = `peer ${this.peerId} ${wasEstablished ? 'stream closed' : 'unreachable'}: ${tidy(status.details) || grpc.status[status.code]}`;
+    const reason = `peer ${this.peerId} ${wasEstablished ? 'stream closed' : 'unreachable'}: ${statusText(status)}`;
     this.failAll(stream, reason, !wasEstablished);
     if (this.outbox.length > 0) this.scheduleFlush();
   }
@@ -231,6 +196,10 @@ export class PeerLink {
   private unreachable(message: string): PeerReply {
     return { type: 'error', code: ErrorCode.UNAVAILABLE, message, undelivered: true };
   }
+}
+
+function statusText(status: grpc.StatusObject): string {
+  return tidy(status.details) || grpc.status[status.code];
 }
 
 /** grpc-js details without its boilerplate ("Last error: Error: ...", an empty resolution note). */
