@@ -16,11 +16,10 @@ import type { KvMessage, KvMessage__Output } from '../gen/ringkv/v1/KvMessage.js
 import type { PutRequest } from '../gen/ringkv/v1/PutRequest.js';
 import type { PutResponse__Output } from '../gen/ringkv/v1/PutResponse.js';
 import { FramedKind, hostOf } from '../proto/framed.js';
-import { FramedUpgrade } from '../proto/framed-client.js';
 import { GRPC_MESSAGE_BYTES_MAX } from '../proto/load.js';
 import { kvFrameCodec } from '../proto/stream-codec.js';
-import { type ClientStream, UpgradingStream } from '../proto/upgrading-stream.js';
 import { watchAbort } from './abort-watch.js';
+import { FramedUpgrade } from './framed-client.js';
 import { type CallFailure, fail, isUndeliveredStatus, streamStatusFailure, tidyDetails } from './grpc-errors.js';
 import {
   CLIENT_FRAME_BYTES_MAX,
@@ -30,6 +29,7 @@ import {
   CLIENT_STREAM_RECONNECT_MS_MAX,
   CLIENT_STREAM_RECONNECT_MS_MIN,
 } from './limits.js';
+import { type ClientStream, UpgradingStream } from './upgrading-stream.js';
 
 type Duplex = ClientStream<KvFrame, KvFrame__Output>;
 type ReplyKind = 'getReply' | 'putReply';

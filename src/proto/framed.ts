@@ -27,8 +27,10 @@
  * there each side sends the length 0xFFFFFFFE before its FIN to half-close; a FIN without it
  * means the stream broke.
  *
- * This file holds the wire (announcement, hello, frames, closing); framed-client.ts the client
- * stream and the upgrade, framed-server.ts the listener and its streams.
+ * This file holds the wire (announcement, hello, frames, closing), which both sides share. The
+ * sockets and timers live with their side: src/client/framed-client.ts holds the client stream and
+ * the upgrade (the SDK's streams and the node's peer links are both clients of a node), and
+ * src/node/io/framed-server.ts the listener and its streams.
  */
 import type * as net from 'node:net';
 import type * as grpc from '@grpc/grpc-js';

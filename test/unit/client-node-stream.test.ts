@@ -11,8 +11,8 @@ import { RingError } from '../../src/common/errors.js';
 import type { KVClient } from '../../src/gen/ringkv/v1/KV.js';
 import type { KvFrame, KvFrame__Output } from '../../src/gen/ringkv/v1/KvFrame.js';
 import type { KvMessage, KvMessage__Output } from '../../src/gen/ringkv/v1/KvMessage.js';
+import { FramedServer, type FramedServerCall } from '../../src/node/io/framed-server.js';
 import { FRAMED_METADATA_KEY, type FramedEndpoint, framedMetadataValue } from '../../src/proto/framed.js';
-import { FramedServer, type FramedServerCall } from '../../src/proto/framed-server.js';
 import { ringkvProto } from '../../src/proto/load.js';
 import { kvFrameCodec } from '../../src/proto/stream-codec.js';
 

@@ -6,15 +6,15 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FRAMED_REUPGRADE_MS } from '../../src/client/framed-client.js';
 import type { PeerClient } from '../../src/gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../src/gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage, PeerMessage__Output } from '../../src/gen/ringkv/v1/PeerMessage.js';
 import type { Logger, PeerReply } from '../../src/node/env.js';
+import { FramedServer, type FramedServerCall } from '../../src/node/io/framed-server.js';
 import { replyToWire, requestFromWire } from '../../src/node/io/peer-codec.js';
 import { PeerLink } from '../../src/node/io/peer-link.js';
 import { FRAMED_METADATA_KEY, framedMetadataValue } from '../../src/proto/framed.js';
-import { FRAMED_REUPGRADE_MS } from '../../src/proto/framed-client.js';
-import { FramedServer, type FramedServerCall } from '../../src/proto/framed-server.js';
 import { ringkvProto } from '../../src/proto/load.js';
 import { peerBatchCodec } from '../../src/proto/stream-codec.js';
 

@@ -6,6 +6,8 @@
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FramedClientStream, FramedUpgrade } from '../../src/client/framed-client.js';
+import { FramedServer, type FramedServerCall } from '../../src/node/io/framed-server.js';
 import {
   announceFramed,
   FRAMED_FRAME_BYTES_MAX,
@@ -22,8 +24,6 @@ import {
   hostOf,
   isLoopbackHost,
 } from '../../src/proto/framed.js';
-import { FramedClientStream, FramedUpgrade } from '../../src/proto/framed-client.js';
-import { FramedServer, type FramedServerCall } from '../../src/proto/framed-server.js';
 import type { StreamCodec } from '../../src/proto/stream-codec.js';
 
 /** Messages are strings; the codec is UTF-8. */

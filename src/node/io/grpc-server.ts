@@ -18,11 +18,11 @@ import type { PeerHandlers } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
 import { announceFramed, type FramedEndpoint, framedLocalName, hostOf } from '../../proto/framed.js';
-import { FramedServer } from '../../proto/framed-server.js';
 import { GRPC_MESSAGE_BYTES_MAX, ringkvProto } from '../../proto/load.js';
 import { kvFrameCodec, peerBatchCodec } from '../../proto/stream-codec.js';
 import type { Logger } from '../env.js';
 import type { RingNode } from '../node.js';
+import { FramedServer } from './framed-server.js';
 import { toServiceError } from './grpc-errors.js';
 import { replyToWire, requestFromWire } from './peer-codec.js';
 

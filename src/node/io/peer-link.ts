@@ -4,6 +4,8 @@
  * Requests queued in the same turn of the event loop go out in one frame.
  */
 import * as grpc from '@grpc/grpc-js';
+import { FramedUpgrade } from '../../client/framed-client.js';
+import { type ClientStream, UpgradingStream } from '../../client/upgrading-stream.js';
 import { ErrorCode } from '../../common/errors.js';
 import {
   PEER_BATCH_BYTES_MAX,
@@ -17,9 +19,7 @@ import type { PeerClient } from '../../gen/ringkv/v1/Peer.js';
 import type { PeerBatch, PeerBatch__Output } from '../../gen/ringkv/v1/PeerBatch.js';
 import type { PeerMessage } from '../../gen/ringkv/v1/PeerMessage.js';
 import { FRAMED_RETRY_MS, FramedKind, hostOf } from '../../proto/framed.js';
-import { FramedUpgrade } from '../../proto/framed-client.js';
 import { peerBatchCodec } from '../../proto/stream-codec.js';
-import { type ClientStream, UpgradingStream } from '../../proto/upgrading-stream.js';
 import type { Logger, PeerReply, PeerRequest } from '../env.js';
 import { replyFromWire, requestToWire } from './peer-codec.js';
 

@@ -1,4 +1,4 @@
-/** The client side of framed streams (see framed.ts): one stream, and the upgrade from gRPC to it. */
+/** The client side of framed streams (see src/proto/framed.ts): one stream, and the upgrade from gRPC to it. */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
@@ -18,8 +18,8 @@ import {
   resetSocket,
   unixSockets,
   writeFrame,
-} from './framed.js';
-import type { StreamCodec } from './stream-codec.js';
+} from '../proto/framed.js';
+import type { StreamCodec } from '../proto/stream-codec.js';
 
 /**
  * The client side of one framed stream, with the events and methods of a grpc-js client duplex

@@ -1,4 +1,4 @@
-/** The node's side of framed streams (see framed.ts): the listener, and one accepted stream. */
+/** The node's side of framed streams (see src/proto/framed.ts): the listener, and one accepted stream. */
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
@@ -18,8 +18,8 @@ import {
   TOKEN_BYTES,
   unixSockets,
   writeFrame,
-} from './framed.js';
-import type { StreamCodec } from './stream-codec.js';
+} from '../../proto/framed.js';
+import type { StreamCodec } from '../../proto/stream-codec.js';
 
 /**
  * The server side of one framed stream, with the events and methods of a grpc-js server duplex
