@@ -30,7 +30,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { sampleProcess } from '../dist/bench/proc-stats.js';
+import { sampleProcess } from '../dist/cli/bench/proc-stats.js';
 import { STORAGE_BATCH_MAX } from '../dist/common/limits.js';
 import { commitDelayMs } from '../dist/node/storage-group.js';
 

@@ -1,11 +1,11 @@
 /** The benchmark's pure parts: the histogram's precision, the key distributions, /proc parsing, flag parsing. */
 import { describe, expect, it } from 'vitest';
-import { runBench } from '../../src/bench/bench.js';
-import { bucketOf, Histogram, highestInBucket } from '../../src/bench/histogram.js';
-import { fnv32, recordKey, uniformChooser, zipfianChooser, zipfianRanks } from '../../src/bench/key-chooser.js';
-import { cpuSecondsFromStat, rssMbFromStatus } from '../../src/bench/proc-stats.js';
-import { combinePhases, type PhaseResult } from '../../src/bench/runner.js';
-import { errorCode, workloadByName } from '../../src/bench/workload.js';
+import { runBench } from '../../src/cli/bench/bench.js';
+import { bucketOf, Histogram, highestInBucket } from '../../src/cli/bench/histogram.js';
+import { fnv32, recordKey, uniformChooser, zipfianChooser, zipfianRanks } from '../../src/cli/bench/key-chooser.js';
+import { cpuSecondsFromStat, rssMbFromStatus } from '../../src/cli/bench/proc-stats.js';
+import { combinePhases, type PhaseResult } from '../../src/cli/bench/runner.js';
+import { errorCode, workloadByName } from '../../src/cli/bench/workload.js';
 import { benchSpecFromFlags } from '../../src/cli/command-bench.js';
 import { parseDurationMs } from '../../src/cli/parse-flags.js';
 import { RingError } from '../../src/common/errors.js';

@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { RingClient } from '../client/index.js';
+import { RingClient } from '../../client/index.js';
 import { type BenchSpec, runBench } from './bench.js';
 import { ensureEtcd, etcdTarget, startEtcd } from './etcd.js';
 import { formatPhase, formatProgress, type PhaseJson, phaseJson } from './report.js';
@@ -22,8 +22,8 @@ import { ringkvTarget } from './ringkv-target.js';
 import { combinePhases, type PhaseResult } from './runner.js';
 import { type ServerProcess, type Workload, workloadByName } from './workload.js';
 
-const RINGKV_BIN = fileURLToPath(new URL('../../bin/ringkv.js', import.meta.url));
-const DOC = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
+const RINGKV_BIN = fileURLToPath(new URL('../../../bin/ringkv.js', import.meta.url));
+const DOC = fileURLToPath(new URL('../../../docs/performance.md', import.meta.url));
 const BEGIN = '<!-- bench:compare:begin -->';
 const END = '<!-- bench:compare:end -->';
 

@@ -4,8 +4,8 @@
  * replaces the record instead of piling up siblings (a blind write keeps every version it did
  * not see).
  */
-import type { RingClient } from '../client/ring-client.js';
-import type { Consistency } from '../client/types.js';
+import type { RingClient } from '../../client/ring-client.js';
+import type { Consistency } from '../../client/types.js';
 import type { BenchTarget } from './workload.js';
 
 export function ringkvTarget(client: RingClient, consistency: Consistency | undefined): BenchTarget {
