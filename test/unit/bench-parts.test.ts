@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { runBench } from '../../src/cli/bench/bench.js';
 import { bucketOf, Histogram, highestInBucket } from '../../src/cli/bench/histogram.js';
 import { fnv32, recordKey, uniformChooser, zipfianChooser, zipfianRanks } from '../../src/cli/bench/key-chooser.js';
-import { cpuSecondsFromStat, rssMbFromStatus } from '../../src/cli/bench/proc-stats.js';
+import { cpuSecondsFromStat, cpuTimesFromStat, rssMbFromStatus } from '../../src/cli/bench/proc-stats.js';
+import { formatPhase, phaseJson } from '../../src/cli/bench/report.js';
 import { combinePhases, type PhaseResult } from '../../src/cli/bench/runner.js';
 import { errorCode, workloadByName } from '../../src/cli/bench/workload.js';
 import { benchSpecFromFlags } from '../../src/cli/command-bench.js';
@@ -105,6 +106,7 @@ describe('/proc parsing', () => {
   it('reads utime + stime past a command name with spaces and parentheses', () => {
     const stat = '4242 (node (x) y) S 1 2 3 4 5 6 7 8 9 10 150 50 0 0 20 0 11 0 100 2000 300';
     expect(cpuSecondsFromStat(stat)).toBe(2);
+    expect(cpuTimesFromStat(stat)).toEqual({ userS: 1.5, systemS: 0.5 });
   });
 
   it('reads VmRSS in MiB', () => {
@@ -191,8 +193,9 @@ describe('combining rounds of a phase', () => {
       opsPerS: latenciesUs.length / elapsedS,
       latency: { all, read: new Histogram(), update: all },
       errors,
-      nodes: [{ id: 'n1', pid: 10, cpuS, rssMb }],
+      nodes: [{ id: 'n1', pid: 10, cpuS, systemS: cpuS === null ? null : cpuS / 4, rssMb }],
       serverCpuS: cpuS,
+      serverSystemS: cpuS === null ? null : cpuS / 4,
       clientCpuS: 0.5,
     };
   }
@@ -207,14 +210,26 @@ describe('combining rounds of a phase', () => {
     expect(c.opsPerS).toBe(2);
     expect(c.errors).toEqual({ TIMEOUT: 3, UNAVAILABLE: 1 });
     expect(c.serverCpuS).toBe(5);
+    expect(c.serverSystemS).toBe(1.25);
     expect(c.clientCpuS).toBe(1);
-    expect(c.nodes).toEqual([{ id: 'n1', pid: 10, cpuS: 5, rssMb: 150 }]);
+    expect(c.nodes).toEqual([{ id: 'n1', pid: 10, cpuS: 5, systemS: 1.25, rssMb: 150 }]);
     // Percentiles over every sample: three fast and one slow.
     expect(c.latency.all.count).toBe(4);
     expect(c.latency.all.percentile(50)).toBe(100);
     expect(c.latency.all.percentile(100)).toBeGreaterThanOrEqual(5000);
     // The inputs are left as they were.
     expect(fast.latency.all.count).toBe(3);
+  });
+
+  it('reports CPU per operation and its kernel share, in JSON and in the text summary', () => {
+    const p = phaseJson(combinePhases([phase([100, 100], 1, {}, 0.001, 150), phase([100, 100], 1, {}, 0.001, 150)]));
+    expect(p.serverCpuUsPerOp).toBe(500);
+    expect(p.serverKernelShare).toBe(0.25);
+    expect(p.nodes[0]).toMatchObject({ cpuS: 0, systemS: 0 }); // rounded to 10 ms
+    expect(formatPhase(p)).toMatch(/server CPU: 500\.0 µs\/op \(all nodes together, 25% of it in the kernel\)/);
+    const unknown = phaseJson(phase([100], 1, {}, null, 150));
+    expect(unknown.serverKernelShare).toBeNull();
+    expect(formatPhase(unknown)).toMatch(/server CPU: unknown \(no local server pids\) \(all nodes together\)/);
   });
 
   it('reports CPU as unknown when a round could not read it, and refuses different phases', () => {

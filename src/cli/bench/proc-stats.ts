@@ -8,16 +8,24 @@ export interface ProcSample {
   readonly pid: number;
   /** user + system CPU seconds since the process started; null when it cannot be read. */
   readonly cpuS: number | null;
+  /** The system (kernel) part of cpuS; null when it cannot be read. */
+  readonly systemS: number | null;
   /** Resident set size in MiB; null when it cannot be read. */
   readonly rssMb: number | null;
 }
 
-/** utime + stime of a /proc/PID/stat line, in seconds. */
-export function cpuSecondsFromStat(stat: string): number {
+/** utime and stime of a /proc/PID/stat line, in seconds. */
+export function cpuTimesFromStat(stat: string): { readonly userS: number; readonly systemS: number } {
   // The command name (field 2) is in parentheses and may contain spaces: split after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  return { userS: Number(fields[11]) / TICKS_PER_S, systemS: Number(fields[12]) / TICKS_PER_S };
+}
+
+/** utime + stime of a /proc/PID/stat line, in seconds. */
+export function cpuSecondsFromStat(stat: string): number {
+  const t = cpuTimesFromStat(stat);
+  return t.userS + t.systemS;
 }
 
 /** VmRSS of a /proc/PID/status text, in MiB. */
@@ -28,14 +36,17 @@ export function rssMbFromStatus(status: string): number | null {
 
 export function sampleProcess(pid: number): ProcSample {
   let cpuS: number | null = null;
+  let systemS: number | null = null;
   let rssMb: number | null = null;
   try {
-    cpuS = cpuSecondsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const t = cpuTimesFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    cpuS = t.userS + t.systemS;
+    systemS = t.systemS;
     rssMb = rssMbFromStatus(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     // gone, or not Linux
   }
-  return { pid, cpuS, rssMb };
+  return { pid, cpuS, systemS, rssMb };
 }
 
 /** Whether /proc/PID exists and its command line contains every one of `words`. */

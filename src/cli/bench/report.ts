@@ -28,8 +28,16 @@ export interface PhaseJson {
   readonly errors: Readonly<Record<string, number>>;
   /** Server CPU (all node processes) per successful operation, in microseconds; null if unknown. */
   readonly serverCpuUsPerOp: number | null;
+  /** The share (0 to 1) of that server CPU spent in the kernel (system time); null if unknown. */
+  readonly serverKernelShare: number | null;
   readonly clientCpuUsPerOp: number;
-  readonly nodes: readonly { id: string; pid: number; cpuS: number | null; rssMb: number | null }[];
+  readonly nodes: readonly {
+    id: string;
+    pid: number;
+    cpuS: number | null;
+    systemS: number | null;
+    rssMb: number | null;
+  }[];
 }
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
@@ -63,10 +71,15 @@ export function phaseJson(r: PhaseResult): PhaseJson {
     },
     errors: r.errors,
     serverCpuUsPerOp: r.serverCpuS === null ? null : perOp(r.serverCpuS),
+    serverKernelShare:
+      r.serverCpuS === null || r.serverSystemS === null || r.serverCpuS === 0
+        ? null
+        : round(r.serverSystemS / r.serverCpuS),
     clientCpuUsPerOp: perOp(r.clientCpuS),
     nodes: r.nodes.map((n) => ({
       ...n,
       cpuS: n.cpuS === null ? null : round(n.cpuS, 2),
+      systemS: n.systemS === null ? null : round(n.systemS, 2),
       rssMb: n.rssMb === null ? null : round(n.rssMb, 1),
     })),
   };
@@ -93,7 +106,8 @@ export function formatPhase(p: PhaseJson): string {
   }
   lines.push(`  errors: ${errors.length === 0 ? 'none' : errors.map(([code, n]) => `${code} ${fmt(n)}`).join(', ')}`);
   const cpu = p.serverCpuUsPerOp === null ? 'unknown (no local server pids)' : `${fmt(p.serverCpuUsPerOp, 1)} µs/op`;
-  lines.push(`  server CPU: ${cpu} (all nodes together); load generator ${fmt(p.clientCpuUsPerOp, 1)} µs/op`);
+  const kernel = p.serverKernelShare === null ? '' : `, ${fmt(p.serverKernelShare * 100)}% of it in the kernel`;
+  lines.push(`  server CPU: ${cpu} (all nodes together${kernel}); load generator ${fmt(p.clientCpuUsPerOp, 1)} µs/op`);
   if (p.nodes.length > 0) {
     const rss = p.nodes.map((n) => `${n.id} ${n.rssMb === null ? '?' : fmt(n.rssMb)} MB`).join(', ');
     lines.push(`  RSS: ${rss}`);

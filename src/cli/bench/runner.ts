@@ -43,6 +43,8 @@ export interface NodeUsage {
   readonly id: string;
   readonly pid: number;
   readonly cpuS: number | null;
+  /** The system (kernel) part of cpuS. */
+  readonly systemS: number | null;
   readonly rssMb: number | null;
 }
 
@@ -58,6 +60,8 @@ export interface PhaseResult {
   readonly nodes: readonly NodeUsage[];
   /** CPU seconds of every server process together, or null when none could be read. */
   readonly serverCpuS: number | null;
+  /** The system (kernel) part of serverCpuS. */
+  readonly serverSystemS: number | null;
   /** CPU seconds of this (load generator) process. */
   readonly clientCpuS: number;
 }
@@ -125,12 +129,16 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
   const elapsedS = (performance.now() - start) / 1000;
   const client = process.cpuUsage(clientBefore);
   const after = spec.servers.map((s) => sampleProcess(s.pid));
-  const nodes = spec.servers.map((s, i): NodeUsage => {
-    const b = before[i]?.cpuS ?? null;
-    const a = after[i]?.cpuS ?? null;
-    return { id: s.id, pid: s.pid, cpuS: a === null || b === null ? null : a - b, rssMb: after[i]?.rssMb ?? null };
-  });
-  const cpu = nodes.map((n) => n.cpuS).filter((x): x is number => x !== null);
+  const nodes = spec.servers.map(
+    (s, i): NodeUsage => ({
+      id: s.id,
+      pid: s.pid,
+      cpuS: difference(before[i]?.cpuS, after[i]?.cpuS),
+      systemS: difference(before[i]?.systemS, after[i]?.systemS),
+      rssMb: after[i]?.rssMb ?? null,
+    }),
+  );
+  const cpu = nodes.filter((n) => n.cpuS !== null);
   return {
     name: spec.name,
     system: spec.target.system,
@@ -141,9 +149,14 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     latency: { all: c.all, read: c.read, update: c.update },
     errors: Object.fromEntries(c.byCode),
     nodes,
-    serverCpuS: cpu.length === 0 ? null : cpu.reduce((a, b) => a + b, 0),
+    serverCpuS: cpu.length === 0 ? null : cpu.reduce((sum, n) => sum + n.cpuS!, 0),
+    serverSystemS: cpu.length === 0 ? null : cpu.reduce((sum, n) => sum + (n.systemS ?? 0), 0),
     clientCpuS: (client.user + client.system) / 1e6,
   };
+}
+
+function difference(before: number | null | undefined, after: number | null | undefined): number | null {
+  return before === null || before === undefined || after === null || after === undefined ? null : after - before;
 }
 
 function startProgress(spec: PhaseSpec, c: Counters, start: number): NodeJS.Timeout {
@@ -182,6 +195,7 @@ export function combinePhases(runs: readonly PhaseResult[]): PhaseResult {
   let ops = 0;
   let okOps = 0;
   let serverCpuS: number | null = 0;
+  let serverSystemS: number | null = 0;
   let clientCpuS = 0;
   for (const r of runs) {
     if (r.name !== first.name || r.system !== first.system) {
@@ -194,14 +208,16 @@ export function combinePhases(runs: readonly PhaseResult[]): PhaseResult {
     latency.read.add(r.latency.read);
     latency.update.add(r.latency.update);
     for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
-    serverCpuS = serverCpuS === null || r.serverCpuS === null ? null : serverCpuS + r.serverCpuS;
+    serverCpuS = sumOrNull(serverCpuS, r.serverCpuS);
+    serverSystemS = sumOrNull(serverSystemS, r.serverSystemS);
     clientCpuS += r.clientCpuS;
     for (const n of r.nodes) {
       const seen = nodes.get(n.id);
       nodes.set(n.id, {
         id: n.id,
         pid: n.pid,
-        cpuS: seen === undefined ? n.cpuS : seen.cpuS === null || n.cpuS === null ? null : seen.cpuS + n.cpuS,
+        cpuS: seen === undefined ? n.cpuS : sumOrNull(seen.cpuS, n.cpuS),
+        systemS: seen === undefined ? n.systemS : sumOrNull(seen.systemS, n.systemS),
         rssMb: seen === undefined ? n.rssMb : maxOrNull(seen.rssMb, n.rssMb),
       });
     }
@@ -217,8 +233,13 @@ export function combinePhases(runs: readonly PhaseResult[]): PhaseResult {
     errors,
     nodes: [...nodes.values()],
     serverCpuS,
+    serverSystemS,
     clientCpuS,
   };
+}
+
+function sumOrNull(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
 }
 
 function maxOrNull(a: number | null, b: number | null): number | null {
