@@ -12,32 +12,19 @@ export interface LatencySummaryMs {
   readonly max: number;
 }
 
-/** A phase as plain JSON. */
-export interface PhaseJson {
-  readonly name: string;
-  readonly system: string;
-  readonly elapsedS: number;
-  readonly ops: number;
-  readonly okOps: number;
-  readonly opsPerS: number;
+/** A phase as plain JSON: the counts as measured, latencies in ms, CPU per operation. */
+export interface PhaseJson
+  extends Pick<PhaseResult, 'name' | 'system' | 'elapsedS' | 'ops' | 'okOps' | 'opsPerS' | 'errors' | 'nodes'> {
   readonly latencyMs: {
     readonly all: LatencySummaryMs;
     readonly read: LatencySummaryMs;
     readonly update: LatencySummaryMs;
   };
-  readonly errors: Readonly<Record<string, number>>;
   /** Server CPU (all node processes) per successful operation, in microseconds; null if unknown. */
   readonly serverCpuUsPerOp: number | null;
   /** The share (0 to 1) of that server CPU spent in the kernel (system time); null if unknown. */
   readonly serverKernelShare: number | null;
   readonly clientCpuUsPerOp: number;
-  readonly nodes: readonly {
-    id: string;
-    pid: number;
-    cpuS: number | null;
-    systemS: number | null;
-    rssMb: number | null;
-  }[];
 }
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
