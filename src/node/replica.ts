@@ -112,17 +112,30 @@ export class Replica {
    * transfer); resolves with the merged state once it is durable. Rejects if `encoded` is malformed.
    */
   async merge(skey: Uint8Array, encoded: Uint8Array): Promise<DvvSet> {
+    const result = await this.mergeSection(skey, encoded);
+    await result.durable;
+    return result.state;
+  }
+
+  /**
+   * As merge, for a caller that needs only durability (a primary's copy of a write): no async
+   * frame, and no merged state to hand back. Throws at once if `encoded` is malformed.
+   */
+  mergeDurable(skey: Uint8Array, encoded: Uint8Array): Promise<void> {
+    const result = this.mergeSection(skey, encoded);
+    return result instanceof Promise ? result.then((r) => r.durable) : result.durable;
+  }
+
+  // Decodes the incoming version and runs merge's section, in this turn when readNow allows.
+  private mergeSection(
+    skey: Uint8Array,
+    encoded: Uint8Array,
+  ): Pick<ReplicaWrite, 'state' | 'durable'> | Promise<Pick<ReplicaWrite, 'state' | 'durable'>> {
     const incoming = decodeDvvSet(encoded);
     const k = lockKey(skey);
     const now = this.readNow(skey, k);
-    const result =
-      now !== NOT_NOW
-        ? this.mergeFrom(skey, k, now, incoming, encoded)
-        : await this.lock.with(k, async () =>
-            this.mergeFrom(skey, k, await this.readEncoded(skey, k), incoming, encoded),
-          );
-    await result.durable;
-    return result.state;
+    if (now !== NOT_NOW) return this.mergeFrom(skey, k, now, incoming, encoded);
+    return this.lock.with(k, async () => this.mergeFrom(skey, k, await this.readEncoded(skey, k), incoming, encoded));
   }
 
   /**
