@@ -1,9 +1,11 @@
 /**
  * A private test network: one Linux network namespace per node, each with a veth pair plugged
  * into a bridge on a /24 subnet made for this run, and links cut with iptables inside the
- * namespaces. Every name carries the owning process id (`rkvt-<pid>-n1`, bridge `rkb<pid>`,
- * veths `rkv<pid>h<i>`), so leftovers of a crashed run are found, and only those whose owner is
- * dead are removed. Traffic only ever goes to addresses of namespaces made here.
+ * namespaces. Every name carries the owning process id and a letter per network the process made
+ * (`rkvt-<pid>a-n1`, bridge `rkb<pid>a`, veths `rkv<pid>ah<i>`), so leftovers of a crashed run are
+ * found, and only those whose owner is dead are removed. The letter keeps a network from meeting
+ * the names of the one before it: a deleted namespace, and its veth with it, lingers until the last
+ * process in it has exited. Traffic only ever goes to addresses of namespaces made here.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -52,7 +54,7 @@ export async function cleanupLeftovers(): Promise<string[]> {
   const dead = (pid: string): boolean => pid !== String(process.pid) && !alive(Number(pid));
   for (const line of (await sh('ip', ['netns', 'list'])).split('\n')) {
     const name = line.split(' ')[0] ?? '';
-    const m = new RegExp(`^${NETNS_PREFIX}(\\d+)-`).exec(name);
+    const m = new RegExp(`^${NETNS_PREFIX}(\\d+)[a-z]*-`).exec(name);
     if (m !== null && dead(m[1]!)) {
       // Nodes of a crashed run outlive it and keep the namespace alive: end them first.
       const pids = await sh('ip', ['netns', 'pids', name]).catch(() => '');
@@ -62,7 +64,7 @@ export async function cleanupLeftovers(): Promise<string[]> {
     }
   }
   for (const line of (await sh('ip', ['-o', 'link', 'show', 'type', 'bridge'])).split('\n')) {
-    const m = /^\d+: (rkb(\d+)):/.exec(line);
+    const m = /^\d+: (rkb(\d+)[a-z]*):/.exec(line);
     if (m !== null && dead(m[2]!)) {
       await quiet('ip', ['link', 'del', m[1]!]);
       removed.push(m[1]!);
@@ -70,7 +72,7 @@ export async function cleanupLeftovers(): Promise<string[]> {
   }
   const rules = await sh('iptables', ['-w', '-S', 'FORWARD']).catch(() => '');
   for (const rule of rules.split('\n')) {
-    const m = /--comment "?rkvt-(\d+)"?/.exec(rule);
+    const m = /--comment "?rkvt-(\d+)[a-z]*"?/.exec(rule);
     if (m !== null && dead(m[1]!)) {
       await quiet('iptables', ['-w', ...rule.replace(/^-A /, '-D ').replaceAll('"', '').split(' ')]);
       removed.push(`FORWARD rule ${rule}`);
@@ -80,8 +82,16 @@ export async function cleanupLeftovers(): Promise<string[]> {
 }
 
 /** A bridge plus one namespace per node. */
+/** Networks this process has made: each takes the next letter. */
+let networksMade = 0;
+
+/** The letters of the n-th network of this process: a..z, then aa, ab, ... */
+function networkLetters(n: number): string {
+  return n < 26 ? String.fromCharCode(97 + n) : networkLetters(Math.floor(n / 26) - 1) + networkLetters(n % 26);
+}
+
 export class NetnsNetwork {
-  private readonly tag = String(process.pid);
+  private readonly tag = `${process.pid}${networkLetters(networksMade++)}`;
   readonly bridge = `rkb${this.tag}`;
   /** Addresses of the nodes' namespaces, by node id. */
   readonly ips = new Map<string, string>();

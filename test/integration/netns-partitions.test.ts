@@ -122,6 +122,15 @@ describe.runIf(available)('test network hygiene', () => {
     expect(await sh('ip', ['netns', 'list'])).not.toContain(net.namespace('a'));
     expect(await sh('ip', ['-o', 'link', 'show'])).not.toContain(net.bridge);
     expect(await sh('iptables', ['-w', '-S', 'FORWARD'])).not.toContain(`rkvt-${process.pid}`);
+    // The next network of this process takes names of its own: the veths of a deleted namespace
+    // linger while a process in it is still exiting, and a reused name would then collide.
+    const next = await NetnsNetwork.create(['a']);
+    try {
+      expect(next.namespace('a')).not.toBe(net.namespace('a'));
+      expect(next.bridge).not.toBe(net.bridge);
+    } finally {
+      await next.destroy();
+    }
   });
 
   it("removes leftovers of a crashed run (dead owner), and never another live run's", async () => {
