@@ -27,12 +27,16 @@ const LOG_TAIL_LINES = 15;
 export const RINGKV_BIN = fileURLToPath(new URL('../../bin/ringkv.js', import.meta.url));
 
 /**
- * Node.js flags every dev node runs with. `--single-threaded-gc`: V8 otherwise wakes helper threads
- * for each young-generation collection, and with five nodes and a load generator on two cores those
- * wake-ups cost more than the parallelism saves: paired runs of workload U at 64 in flight spent
- * 3.5% less node CPU per put with it (4 rounds: 0.966, 0.991, 0.932, 0.971) and did 3.3% more puts/s.
+ * Node.js flags every dev node runs with. `--single-threaded`: V8 posts no background tasks, so
+ * garbage collection, optimizing compilation and the rest run on the node's own thread. V8 otherwise
+ * wakes helper threads for each young-generation collection and each function it optimizes, and
+ * with five nodes and a load generator on two cores those wake-ups cost more than the parallelism
+ * saves. Paired runs of workload U at 64 in flight (docs/performance.md): `--single-threaded-gc`
+ * alone spent 3.5% less node CPU per put than no flag (4 rounds: 0.966, 0.991, 0.932, 0.971), and
+ * `--single-threaded` 5.9% less than `--single-threaded-gc` (6 rounds: 0.856, 0.978, 0.938, 0.947,
+ * 0.947, 0.985; puts/s 1.006).
  */
-export const NODE_RUNTIME_FLAGS: readonly string[] = ['--single-threaded-gc'];
+export const NODE_RUNTIME_FLAGS: readonly string[] = ['--single-threaded'];
 
 /** Every node of the dev cluster: the seeds `dev start` gives each node. */
 export function devSeeds(state: DevState): string[] {
