@@ -1,6 +1,7 @@
 /** The benchmark's pure parts: the histogram's precision, the key distributions, /proc parsing, flag parsing. */
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../src/cli/bench/bench.js';
+import { comparisonTable, roundsTable } from '../../src/cli/bench/compare-tables.js';
 import { bucketOf, Histogram, highestInBucket } from '../../src/cli/bench/histogram.js';
 import { fnv32, recordKey, uniformChooser, zipfianChooser, zipfianRanks } from '../../src/cli/bench/key-chooser.js';
 import { cpuSecondsFromStat, cpuTimesFromStat, rssMbFromStatus } from '../../src/cli/bench/proc-stats.js';
@@ -229,7 +230,26 @@ describe('combining rounds of a phase', () => {
     expect(formatPhase(p)).toMatch(/server CPU: 500\.0 µs\/op \(all nodes together, 25% of it in the kernel\)/);
     const unknown = phaseJson(phase([100], 1, {}, null, 150));
     expect(unknown.serverKernelShare).toBeNull();
-    expect(formatPhase(unknown)).toMatch(/server CPU: unknown \(no local server pids\) \(all nodes together\)/);
+    expect(formatPhase(unknown)).toMatch(
+      /server CPU: unknown \(the server processes are not on this machine, so \/proc has no figures for them\); load generator/,
+    );
+    expect(formatPhase(unknown)).not.toMatch(/all nodes together/);
+  });
+
+  it("puts the kernel share beside the CPU in the comparison, and each round's CPU and load generator CPU in the rounds table", () => {
+    const ringkv = phaseJson(phase([100, 100], 1, {}, 0.001, 150)); // 500 µs/op, a quarter in the kernel
+    const etcd = { ...phaseJson(phase([100], 1, {}, null, 90)), system: 'etcd' as const };
+    const table = comparisonTable([ringkv], [etcd]).split('\n');
+    expect(table[0]).toContain('ringkv server CPU µs/op');
+    expect(table[2]).toMatch(
+      /^\| U: 100% put \| 2 \| 1 \| 2\.00x \| .* \| 500 \(25% kernel\) \| \? \| 150 \| 90 \| 0 \/ 0 \|$/,
+    );
+    const rounds = roundsTable([[ringkv], [ringkv]], [[etcd], [etcd]]).split('\n');
+    expect(rounds[0]).toBe('| round | U ratio | ringkv U server CPU µs/op | ringkv U load generator CPU µs/op |');
+    expect(rounds[2]).toBe('| 1 (ringkv first) | 2.00x | 500.0 | 250000.0 |');
+    expect(rounds[3]).toMatch(/^\| 2 \(etcd first\) \| 2\.00x \|/);
+    const noPuts = { ...ringkv, name: 'C' };
+    expect(roundsTable([[noPuts]], [[{ ...etcd, name: 'C' }]]).split('\n')[0]).toBe('| round | C ratio |');
   });
 
   it('reports CPU as unknown when a round could not read it, and refuses different phases', () => {

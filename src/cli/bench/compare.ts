@@ -16,8 +16,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { RingClient } from '../../client/index.js';
 import { type BenchSpec, runBench } from './bench.js';
+import { comparisonTable, roundsTable } from './compare-tables.js';
 import { ensureEtcd, etcdTarget, startEtcd } from './etcd.js';
-import { formatPhase, formatProgress, type PhaseJson, phaseJson } from './report.js';
+import { formatPhase, formatProgress, phaseJson } from './report.js';
 import { ringkvTarget } from './ringkv-target.js';
 import { combinePhases, type PhaseResult } from './runner.js';
 import { type ServerProcess, type Workload, workloadByName } from './workload.js';
@@ -136,59 +137,6 @@ async function benchEtcd(o: CompareOptions, dir: string, log: (s: string) => voi
     await etcd.stop();
     etcdPids.clear();
   }
-}
-
-const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
-const f2 = (x: number) => x.toFixed(2);
-const ratio = (a: number, b: number) => (b === 0 ? 'n/a' : `${(a / b).toFixed(2)}x`);
-
-function maxRss(p: PhaseJson): number {
-  return Math.max(0, ...p.nodes.map((n) => n.rssMb ?? 0));
-}
-
-/** One markdown table: a row per phase, ringkv and etcd side by side. */
-export function comparisonTable(ringkv: readonly PhaseJson[], etcd: readonly PhaseJson[]): string {
-  const rows = [
-    '| phase | ringkv ops/s | etcd ops/s | ratio | ringkv p50 / p99 ms | etcd p50 / p99 ms | ringkv server CPU µs/op | etcd server CPU µs/op | ringkv max RSS MB/node | etcd max RSS MB/member | errors (ringkv / etcd) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-  ];
-  const names: Record<string, string> = {
-    load: 'load (insert)',
-    U: 'U: 100% put',
-    C: 'C: 100% get',
-    A: 'A: 50/50',
-    B: 'B: 95/5',
-  };
-  const errs = (p: PhaseJson) => Object.values(p.errors).reduce((a, b) => a + b, 0);
-  for (const r of ringkv) {
-    const e = etcd.find((x) => x.name === r.name);
-    if (e === undefined) continue;
-    const cpu = (p: PhaseJson) => (p.serverCpuUsPerOp === null ? '?' : f0(p.serverCpuUsPerOp));
-    rows.push(
-      `| ${names[r.name] ?? r.name} | ${f0(r.opsPerS)} | ${f0(e.opsPerS)} | ${ratio(r.opsPerS, e.opsPerS)} | ` +
-        `${f2(r.latencyMs.all.p50)} / ${f2(r.latencyMs.all.p99)} | ${f2(e.latencyMs.all.p50)} / ${f2(e.latencyMs.all.p99)} | ` +
-        `${cpu(r)} | ${cpu(e)} | ${f0(maxRss(r))} | ${f0(maxRss(e))} | ${errs(r)} / ${errs(e)} |`,
-    );
-  }
-  return rows.join('\n');
-}
-
-/** Each round's throughput ratio per phase, to show how much the rounds agree. */
-export function roundsTable(
-  ringkv: readonly (readonly PhaseJson[])[],
-  etcd: readonly (readonly PhaseJson[])[],
-): string {
-  const names = (ringkv[0] ?? []).map((p) => p.name);
-  const rows = [`| round | ${names.join(' ratio | ')} ratio |`, `|---|${names.map(() => '---|').join('')}`];
-  ringkv.forEach((phases, i) => {
-    const cells = names.map((name) => {
-      const r = phases.find((p) => p.name === name);
-      const e = etcd[i]?.find((p) => p.name === name);
-      return r === undefined || e === undefined ? 'n/a' : ratio(r.opsPerS, e.opsPerS);
-    });
-    rows.push(`| ${i + 1} (${i % 2 === 0 ? 'ringkv first' : 'etcd first'}) | ${cells.join(' | ')} |`);
-  });
-  return rows.join('\n');
 }
 
 function writeDoc(section: string): void {

@@ -92,9 +92,12 @@ export function formatPhase(p: PhaseJson): string {
     }
   }
   lines.push(`  errors: ${errors.length === 0 ? 'none' : errors.map(([code, n]) => `${code} ${fmt(n)}`).join(', ')}`);
-  const cpu = p.serverCpuUsPerOp === null ? 'unknown (no local server pids)' : `${fmt(p.serverCpuUsPerOp, 1)} µs/op`;
   const kernel = p.serverKernelShare === null ? '' : `, ${fmt(p.serverKernelShare * 100)}% of it in the kernel`;
-  lines.push(`  server CPU: ${cpu} (all nodes together${kernel}); load generator ${fmt(p.clientCpuUsPerOp, 1)} µs/op`);
+  const cpu =
+    p.serverCpuUsPerOp === null
+      ? 'unknown (the server processes are not on this machine, so /proc has no figures for them)'
+      : `${fmt(p.serverCpuUsPerOp, 1)} µs/op (all nodes together${kernel})`;
+  lines.push(`  server CPU: ${cpu}; load generator ${fmt(p.clientCpuUsPerOp, 1)} µs/op`);
   if (p.nodes.length > 0) {
     const rss = p.nodes.map((n) => `${n.id} ${n.rssMb === null ? '?' : fmt(n.rssMb)} MB`).join(', ');
     lines.push(`  RSS: ${rss}`);
